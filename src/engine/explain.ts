@@ -1,0 +1,159 @@
+import type { ClauseTrace, Evidence, MeasureTrace, RecordRef } from './trace.ts';
+import type { CompiledWindow } from '../rulepack/compiled.ts';
+
+/**
+ * The clauses that decided a trace node's result: for a true `all`, every child; for a false
+ * `all`, the false children; for a true `any`, the true children; for a false `any`, every child.
+ * Followed down to the leaves.
+ */
+export function decidingClauses(node: ClauseTrace): ClauseTrace[] {
+  if (!node.applicable || !node.children || node.children.length === 0) return [node];
+  const pick =
+    node.kind === 'all'
+      ? node.result
+        ? node.children
+        : node.children.filter((c) => !c.result)
+      : node.kind === 'any'
+        ? node.result
+          ? node.children.filter((c) => c.result)
+          : node.children
+        : node.children;
+  return pick.flatMap(decidingClauses);
+}
+
+/** One line that says what a clause found, in the words of the spec. */
+export function describeClause(node: ClauseTrace): string {
+  const e = node.evidence;
+  if (!e) {
+    if (node.kind === 'ref')
+      return `uses the shared definition below (${node.result ? 'holds' : 'does not hold'})`;
+    if (node.kind === 'not')
+      return node.result ? 'the condition below does not hold' : 'the condition below holds';
+    if (node.kind === 'all')
+      return node.result ? 'all of the below hold' : 'not all of the below hold';
+    if (node.kind === 'any')
+      return node.result ? 'one or more of the below hold' : 'none of the below holds';
+    return node.result ? 'holds' : 'does not hold';
+  }
+  return describeEvidence(e, node.result);
+}
+
+function describeEvidence(e: Evidence, result: boolean): string {
+  switch (e.kind) {
+    case 'scope':
+      return `does not apply to ${e.productLine} (only ${e.appliesTo.join(', ')})`;
+    case 'age': {
+      const range =
+        e.min !== undefined && e.max !== undefined
+          ? `${e.min}-${e.max}`
+          : e.min !== undefined
+            ? `${e.min} or older`
+            : `${e.max ?? '?'} or younger`;
+      return `age ${e.age} on ${e.asOf} (born ${e.birthDate}); needs ${range}`;
+    }
+    case 'sex':
+      return `sex ${e.sex}; needs ${e.allowed.join(' or ')}`;
+    case 'death':
+      return e.deathDate === undefined
+        ? 'no date of death'
+        : `died ${e.deathDate}, ${result ? 'inside' : 'outside'} ${formatWindow(e.window)}`;
+    case 'status': {
+      if (e.matches.length > 0)
+        return `${e.matches.map((s) => `${s.kind} ${s.start}..${s.end}`).join(', ')} overlaps ${formatWindow(e.window)}`;
+      if (e.outside.length > 0)
+        return `${e.outside.map((s) => `${s.kind} ${s.start}..${s.end}`).join(', ')} is outside ${formatWindow(e.window)}`;
+      return `no such status in ${formatWindow(e.window)}`;
+    }
+    case 'event': {
+      const window = formatWindow(e.window);
+      const found = e.matches.map(formatRecord);
+      const parts: string[] = [];
+      if (found.length > 0) {
+        const dates =
+          e.needed > 1 ? ` (${e.distinctDates} distinct date(s), needs ${e.needed})` : '';
+        parts.push(
+          `${found.slice(0, 4).join('; ')}${found.length > 4 ? `; and ${found.length - 4} more` : ''} in ${window}${dates}`,
+        );
+      } else {
+        parts.push(
+          `nothing in ${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
+        );
+      }
+      for (const m of e.nearMisses) {
+        const why =
+          m.reason === 'setting'
+            ? `does not count in setting ${m.setting ?? '?'}`
+            : m.reason === 'before-window'
+              ? 'is before the window'
+              : 'is after the window';
+        parts.push(`${formatRecord(m)} ${why}`);
+      }
+      return parts.join('; ');
+    }
+    case 'enrollment': {
+      const parts: string[] = [];
+      if (e.anchor) {
+        const a = e.anchor;
+        parts.push(
+          a.enrolled
+            ? `enrolled on ${a.date} in ${e.productLine} (${a.span?.start ?? '?'}..${a.span?.end ?? '?'})`
+            : a.otherProductLine
+              ? `on ${a.date} enrolled in ${a.otherProductLine}, not ${e.productLine}`
+              : `not enrolled on ${a.date}`,
+        );
+      }
+      for (const s of e.segments) {
+        const gaps =
+          s.gaps.length === 0
+            ? 'no gap'
+            : s.gaps.map((g) => `gap ${g.start}..${g.end} (${g.days} days)`).join(', ');
+        const allowance =
+          s.allowance.gaps === 0
+            ? 'no gap allowed'
+            : `${s.allowance.gaps} gap of ${s.allowance.maxDays !== undefined ? `${s.allowance.maxDays} days` : `${s.allowance.maxMonths ?? 0} month(s)`} allowed`;
+        parts.push(
+          `${s.from}..${s.to}: ${gaps}${s.ok ? '' : ` (fails: ${s.reason ?? ''})`}; ${allowance}`,
+        );
+      }
+      return parts.join('; ');
+    }
+  }
+}
+
+function formatRecord(r: RecordRef): string {
+  const what =
+    r.drug !== undefined && r.code === undefined
+      ? r.drug
+      : `${r.system ?? ''} ${r.code ?? ''}`.trim();
+  const label = r.record === 'claim' ? `claim ${r.id ?? ''}`.trim() : r.record;
+  const vs =
+    r.valueSet !== undefined ? ` (${r.valueSet})` : r.drug !== undefined ? ` (${r.drug})` : '';
+  const setting = r.setting !== undefined && r.record === 'claim' ? `, ${r.setting}` : '';
+  return `${label} ${r.date} ${what}${vs}${setting}`;
+}
+
+export function formatWindow(w: CompiledWindow): string {
+  return w.from === undefined ? `window through ${w.to}` : `window ${w.from}..${w.to}`;
+}
+
+/** Renders a clause tree as indented lines: a mark, the clause id, and what it found. */
+export function renderClauseTree(node: ClauseTrace, indent = '  '): string[] {
+  const mark = !node.applicable ? '·' : node.result ? '✓' : '✗';
+  const lines = [`${indent}${mark} ${node.id}: ${describeClause(node)}`];
+  for (const child of node.children ?? []) lines.push(...renderClauseTree(child, `${indent}  `));
+  return lines;
+}
+
+/** The populations of a measure trace in comparison order, for reporters. */
+export function populationTraces(trace: MeasureTrace): { name: string; trace: ClauseTrace }[] {
+  const out = [{ name: 'initialPopulation', trace: trace.initialPopulation }];
+  if (trace.denominator) out.push({ name: 'denominator', trace: trace.denominator });
+  if (trace.denominatorExclusion)
+    out.push({ name: 'denominatorExclusion', trace: trace.denominatorExclusion });
+  for (const r of trace.rates)
+    out.push({
+      name: trace.rates.length === 1 ? 'numerator' : `numerator ${r.id}`,
+      trace: r.trace,
+    });
+  return out;
+}

@@ -1,0 +1,151 @@
+import type { IsoDate } from '../model/calendarDate.ts';
+import type { Outcome } from '../model/outcome.ts';
+import type { ProductLine } from '../model/member.ts';
+import type { ClauseKindName, CompiledWindow, GapAllowance } from '../rulepack/compiled.ts';
+
+/**
+ * The reference's explanation: one node per clause, with its result and the evidence that
+ * decided it. Plain data, so it serializes to JSON as it is.
+ */
+export interface ClauseTrace {
+  readonly id: string;
+  readonly kind: ClauseKindName;
+  readonly result: boolean;
+  /** False when the clause is scoped to other product lines; `result` is then its `otherwise`. */
+  readonly applicable: boolean;
+  readonly description?: string;
+  readonly source?: string;
+  readonly assumption?: string;
+  readonly evidence?: Evidence;
+  readonly children?: readonly ClauseTrace[];
+}
+
+export type Evidence =
+  | AgeEvidence
+  | SexEvidence
+  | EnrollmentEvidence
+  | EventEvidence
+  | StatusEvidence
+  | DeathEvidence
+  | ScopeEvidence;
+
+export interface AgeEvidence {
+  readonly kind: 'age';
+  readonly birthDate: IsoDate;
+  readonly asOf: IsoDate;
+  readonly age: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface SexEvidence {
+  readonly kind: 'sex';
+  readonly sex: string;
+  readonly allowed: readonly string[];
+}
+
+export interface Gap {
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly days: number;
+}
+
+export interface EnrollmentSegmentEvidence {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly allowance: GapAllowance;
+  readonly gaps: readonly Gap[];
+  readonly ok: boolean;
+  /** Why the segment fails, in words. */
+  readonly reason?: string;
+}
+
+export interface EnrollmentEvidence {
+  readonly kind: 'enrollment';
+  readonly productLine: ProductLine;
+  readonly anchor?: {
+    readonly date: IsoDate;
+    readonly enrolled: boolean;
+    readonly span?: {
+      readonly start: IsoDate;
+      readonly end: IsoDate;
+      readonly productLine: ProductLine;
+    };
+    /** Enrolled on the anchor date, but in another product line. */
+    readonly otherProductLine?: ProductLine;
+  };
+  readonly segments: readonly EnrollmentSegmentEvidence[];
+}
+
+export interface RecordRef {
+  readonly record: 'claim' | 'observation' | 'dispensing';
+  readonly id?: string;
+  readonly date: IsoDate;
+  readonly system?: string;
+  readonly code?: string;
+  readonly drug?: string;
+  readonly valueSet?: string;
+  readonly setting?: string;
+}
+
+export interface NearMiss extends RecordRef {
+  /** `before-window`, `after-window` or `setting`. */
+  readonly reason: 'before-window' | 'after-window' | 'setting';
+}
+
+export interface EventEvidence {
+  readonly kind: 'event';
+  readonly window: CompiledWindow;
+  readonly matches: readonly RecordRef[];
+  readonly distinctDates: number;
+  readonly needed: number;
+  /** Records with a matching code that did not count, nearest to the window first (at most 3). */
+  readonly nearMisses: readonly NearMiss[];
+}
+
+export interface StatusEvidence {
+  readonly kind: 'status';
+  readonly window: CompiledWindow;
+  readonly matches: readonly {
+    readonly kind: string;
+    readonly start: IsoDate;
+    readonly end: IsoDate;
+  }[];
+  readonly outside: readonly {
+    readonly kind: string;
+    readonly start: IsoDate;
+    readonly end: IsoDate;
+  }[];
+}
+
+export interface DeathEvidence {
+  readonly kind: 'death';
+  readonly window: CompiledWindow;
+  readonly deathDate?: IsoDate;
+}
+
+export interface ScopeEvidence {
+  readonly kind: 'scope';
+  readonly productLine: ProductLine;
+  readonly appliesTo: readonly ProductLine[];
+}
+
+/** What the reference computed for one member, with the trace of every population. */
+export interface Evaluation {
+  readonly outcome: Outcome;
+  readonly trace: MeasureTrace;
+}
+
+export interface MeasureTrace {
+  readonly measure: string;
+  readonly year: number;
+  readonly productLine: ProductLine;
+  readonly memberId: string;
+  /** Set when the measure is not reported for the requested product line. */
+  readonly notReportedFor?: ProductLine;
+  readonly initialPopulation: ClauseTrace;
+  readonly denominator?: ClauseTrace;
+  readonly denominatorExclusion?: ClauseTrace;
+  readonly rates: readonly { readonly id: string; readonly trace: ClauseTrace }[];
+  readonly strata: readonly { readonly id: string; readonly trace: ClauseTrace }[];
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { productLineSchema } from './member.ts';
+import { measureIdSchema } from './request.ts';
+
+/** One boolean for a single-rate measure; a map of rate id to boolean for several rates. */
+export const numeratorSchema = z.union([z.boolean(), z.record(z.string(), z.boolean())]);
+export type Numerator = z.infer<typeof numeratorSchema>;
+
+/** An implementation's (or the reference's) answer for one member. */
+export const outcomeSchema = z.object({
+  memberId: z.string().min(1),
+  measure: measureIdSchema,
+  year: z.number().int(),
+  productLine: productLineSchema,
+  initialPopulation: z.boolean(),
+  denominator: z.boolean(),
+  denominatorExclusion: z.boolean(),
+  numerator: numeratorSchema,
+  stratum: z.string().optional(),
+});
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** The population flags in the order they are compared (ARCHITECTURE.md, hierarchical comparison). */
+export const POPULATIONS = [
+  'initialPopulation',
+  'denominator',
+  'denominatorExclusion',
+  'numerator',
+  'stratum',
+] as const;
+export type Population = (typeof POPULATIONS)[number];

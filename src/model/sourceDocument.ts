@@ -1,0 +1,141 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import type { z } from 'zod';
+import { formatPath } from './problem.ts';
+import type { Problem, Result } from './problem.ts';
+
+/**
+ * A parsed YAML or JSON text that remembers where each value came from, so a schema error can name
+ * the line. JSON is YAML, so one parser serves member files and rule-pack files alike.
+ */
+export interface SourceDocument {
+  readonly file: string;
+  readonly value: unknown;
+  /** 1-based line and column of the value at `path`, or of its nearest existing parent. */
+  locate(path: readonly PropertyKey[]): { line: number; column: number };
+}
+
+export function parseSourceText(file: string, text: string): Result<SourceDocument> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          code: 'syntax',
+          message: `syntax error: ${firstLine(e.message)}`,
+          file,
+          line: pos.line,
+          column: pos.col,
+          hint: 'fix the YAML/JSON syntax at this line (indentation, quotes, brackets, duplicate keys)',
+        } satisfies Problem;
+      }),
+    };
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const locate = (path: readonly PropertyKey[]) => {
+    let node: unknown = doc.contents;
+    let best = node;
+    for (const key of path) {
+      const next = child(node, key);
+      if (next === undefined) break;
+      node = next;
+      best = next;
+    }
+    const range = isNode(best) ? best.range : undefined;
+    const pos = lineCounter.linePos(range ? range[0] : 0);
+    return { line: pos.line, column: pos.col };
+  };
+  return { ok: true, value: { file, value, locate } };
+}
+
+function isNode(x: unknown): x is Node {
+  return isMap(x) || isSeq(x) || isScalar(x);
+}
+
+function child(node: unknown, key: PropertyKey): unknown {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+    // An unknown key is best located at the key itself.
+    return pair ? (pair.value ?? pair.key) : undefined;
+  }
+  if (isSeq(node) && typeof key === 'number') return node.items[key];
+  return undefined;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+/**
+ * Validates a parsed document with a zod schema; each issue becomes a problem naming the file, the
+ * line and the path, and saying what was expected.
+ */
+export function validateDocument<S extends z.ZodType>(
+  doc: SourceDocument,
+  schema: S,
+  code: string,
+  pathPrefix: readonly PropertyKey[] = [],
+): Result<z.infer<S>> {
+  const parsed = schema.safeParse(doc.value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, problems: zodProblems(parsed.error, doc, code, pathPrefix) };
+}
+
+/** Turns zod issues into problems located in `doc`. */
+export function zodProblems(
+  error: z.ZodError,
+  doc: SourceDocument | undefined,
+  code: string,
+  pathPrefix: readonly PropertyKey[] = [],
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    const issuePath = issue.path;
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const full = [...pathPrefix, ...issuePath, key];
+        problems.push({
+          code: `${code}/unknown-key`,
+          message: `unknown key "${key}"`,
+          ...(doc ? { file: doc.file, ...doc.locate(full) } : {}),
+          path: formatPath(full),
+          hint: 'remove it or correct its spelling; see the JSON Schema for the keys allowed here',
+        });
+      }
+      continue;
+    }
+    const full = [...pathPrefix, ...issuePath];
+    problems.push({
+      code: `${code}/invalid`,
+      message: describeIssue(issue),
+      ...(doc ? { file: doc.file, ...doc.locate(full) } : {}),
+      ...(full.length > 0 ? { path: formatPath(full) } : {}),
+    });
+  }
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `missing required field: expected ${issue.expected}`
+        : `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
+    case 'invalid_union':
+      return `${issue.message}: got ${describeValue(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return typeof v === 'string' ? JSON.stringify(v) : String(v as number | boolean | bigint);
+}

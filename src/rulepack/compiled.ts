@@ -1,0 +1,124 @@
+import type { IsoDate } from '../model/calendarDate.ts';
+import type { CodeSystem, ProductLine, Setting, StatusKind } from '../model/member.ts';
+import type { ClauseSpec } from './schema.ts';
+import type { ValueSet } from './valueSet.ts';
+
+/**
+ * A pack compiled for evaluation: value sets resolved to code sets, date expressions resolved to
+ * calendar dates of the pack's year, references resolved to the clauses they name. The engine
+ * evaluates only these structures and never parses anything.
+ */
+export interface CompiledPack {
+  readonly id: string;
+  readonly family: string;
+  readonly year: number;
+  readonly version: string;
+  readonly title: string;
+  readonly notice: string;
+  readonly productLines: readonly ProductLine[];
+  readonly dir: string;
+  readonly measures: ReadonlyMap<string, CompiledMeasure>;
+  readonly definitions: ReadonlyMap<string, CompiledClause>;
+  readonly valueSets: ReadonlyMap<string, ValueSet>;
+}
+
+export interface CompiledMeasure {
+  readonly id: string;
+  readonly title: string;
+  readonly year: number;
+  readonly file: string;
+  readonly productLines: readonly ProductLine[];
+  readonly source?: string;
+  readonly initialPopulation: CompiledClause;
+  readonly denominator?: CompiledClause;
+  readonly denominatorExclusion?: CompiledClause;
+  /** Single-rate measures have one rate with id `numerator` and `single` set. */
+  readonly rates: readonly { readonly id: string; readonly numerator: CompiledClause }[];
+  readonly singleRate: boolean;
+  readonly strata: readonly CompiledStratum[];
+}
+
+export interface CompiledStratum {
+  readonly id: string;
+  readonly when: CompiledClause;
+  readonly source?: string;
+  readonly assumption?: string;
+}
+
+export interface ClauseLocation {
+  readonly file: string;
+  readonly line: number;
+}
+
+interface ClauseCommon {
+  readonly id: string;
+  readonly description?: string;
+  readonly source?: string;
+  readonly assumption?: string;
+  /** Product lines the clause applies to; undefined means all. */
+  readonly productLines?: ReadonlySet<ProductLine>;
+  /** Value outside `productLines`. */
+  readonly otherwise: boolean;
+  readonly location: ClauseLocation;
+  /** The clause as written (for diff and display), with references left as written. */
+  readonly spec: ClauseSpec;
+}
+
+export interface CompiledWindow {
+  readonly from?: IsoDate;
+  readonly to: IsoDate;
+}
+
+export interface GapAllowance {
+  readonly gaps: number;
+  readonly maxDays?: number | undefined;
+  readonly maxMonths?: number | undefined;
+}
+
+export interface EnrollmentSegment {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly allowance: GapAllowance;
+}
+
+export type CompiledClause =
+  | (ClauseCommon & { readonly kind: 'all' | 'any'; readonly children: readonly CompiledClause[] })
+  | (ClauseCommon & { readonly kind: 'not'; readonly child: CompiledClause })
+  | (ClauseCommon & {
+      readonly kind: 'ref';
+      readonly definition: string;
+      readonly child: CompiledClause;
+    })
+  | (ClauseCommon & {
+      readonly kind: 'age';
+      readonly min?: number;
+      readonly max?: number;
+      readonly asOf: IsoDate;
+    })
+  | (ClauseCommon & { readonly kind: 'sex'; readonly sexes: ReadonlySet<string> })
+  | (ClauseCommon & {
+      readonly kind: 'enrollment';
+      readonly anchor?: IsoDate;
+      readonly benefit: 'medical' | 'pharmacy' | 'any';
+      /** Calendar-year segments to check, per product line (allowances differ by line). */
+      readonly segments: Readonly<Record<ProductLine, readonly EnrollmentSegment[]>>;
+    })
+  | (ClauseCommon & {
+      readonly kind: 'event';
+      readonly valueSets: readonly ValueSet[];
+      readonly drugs?: ReadonlySet<string>;
+      readonly records: ReadonlySet<'claims' | 'observations' | 'dispensings'>;
+      readonly window: CompiledWindow;
+      readonly settings?: ReadonlySet<Setting>;
+      readonly excludeSettings?: ReadonlySet<Setting>;
+      readonly minDistinctDates: number;
+    })
+  | (ClauseCommon & {
+      readonly kind: 'status';
+      readonly kinds: ReadonlySet<StatusKind>;
+      readonly window: CompiledWindow;
+    })
+  | (ClauseCommon & { readonly kind: 'death'; readonly window: CompiledWindow });
+
+export type ClauseKindName = CompiledClause['kind'];
+export type { CodeSystem };

@@ -1,0 +1,310 @@
+import { z } from 'zod';
+import {
+  codeSystemSchema,
+  productLineSchema,
+  settingSchema,
+  statusKindSchema,
+} from '../model/member.ts';
+import { measureIdSchema } from '../model/request.ts';
+import { parseDateExpression } from './dateExpression.ts';
+
+/**
+ * The rule-pack file formats. These zod schemas are the single source of truth: the loader
+ * validates with them, and `npm run schema` writes the JSON Schema that editors use for completion.
+ */
+
+const clauseIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]*$/,
+    'expected a clause id in kebab-case, e.g. col-e-colonoscopy (lower-case letters, digits, dashes)',
+  );
+
+export const dateExpressionSchema = z.string().superRefine((text, ctx) => {
+  const parsed = parseDateExpression(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+export const windowSchema = z
+  .strictObject({
+    from: dateExpressionSchema
+      .optional()
+      .describe('First day of the window (inclusive); omitted means any time before `to`.'),
+    to: dateExpressionSchema.describe('Last day of the window (inclusive).'),
+  })
+  .describe('An inclusive window of calendar dates relative to the measurement year.');
+
+export const gapAllowanceSchema = z
+  .strictObject({
+    gaps: z.number().int().min(0).describe('How many gaps are allowed in each calendar year.'),
+    maxDays: z.number().int().min(1).optional().describe('Longest allowed gap, in days.'),
+    maxMonths: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Longest allowed gap in calendar months: a gap from S to E fits when E is before S plus this many months.',
+      ),
+  })
+  .refine((a) => a.gaps === 0 || (a.maxDays === undefined) !== (a.maxMonths === undefined), {
+    message: 'a gap allowance with gaps > 0 needs exactly one of maxDays or maxMonths',
+  });
+
+export const enrollmentSchema = z
+  .strictObject({
+    periods: z
+      .array(
+        z.strictObject({
+          from: dateExpressionSchema,
+          to: dateExpressionSchema,
+          allowance: gapAllowanceSchema
+            .optional()
+            .describe('Overrides the clause allowance for this period (e.g. no gap in Oct-Dec).'),
+        }),
+      )
+      .min(1)
+      .describe(
+        'Periods that must be covered. Gaps are counted per calendar year inside each period.',
+      ),
+    anchor: dateExpressionSchema
+      .optional()
+      .describe(
+        'The member must be enrolled on this date in the requested product line (e.g. MY-12-31).',
+      ),
+    benefit: z
+      .enum(['medical', 'pharmacy', 'any'])
+      .default('medical')
+      .describe('Which benefit the enrollment spans must carry.'),
+    allowance: gapAllowanceSchema.describe('Gap allowance per calendar year.'),
+    allowanceByProductLine: z
+      .partialRecord(productLineSchema, gapAllowanceSchema)
+      .optional()
+      .describe('Per-product-line override, e.g. medicaid: one gap of one month.'),
+  })
+  .describe('Continuous enrollment with per-year gap allowances and an anchor date.');
+
+export const ageSchema = z
+  .strictObject({
+    min: z.number().int().min(0).optional().describe('Youngest age included (inclusive).'),
+    max: z.number().int().min(0).optional().describe('Oldest age included (inclusive).'),
+    asOf: dateExpressionSchema.default('MY-12-31').describe('The date the age is taken on.'),
+  })
+  .refine((a) => a.min !== undefined || a.max !== undefined, {
+    message: 'an age clause needs min, max or both',
+  })
+  .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, {
+    message: 'age min must not be greater than max',
+  });
+
+export const RECORD_KINDS = ['claims', 'observations', 'dispensings'] as const;
+
+export const eventSchema = z
+  .strictObject({
+    valueSets: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Names of value sets; a record matches when one of its codes is in one of them.'),
+    drugs: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'Active-ingredient groups of dispensings (the `drug` field), matched ignoring case.',
+      ),
+    records: z
+      .array(z.enum(RECORD_KINDS))
+      .min(1)
+      .optional()
+      .describe('Which record kinds to search; default: all three.'),
+    window: windowSchema,
+    settings: z
+      .array(settingSchema)
+      .min(1)
+      .optional()
+      .describe('Only records in these settings count.'),
+    excludeSettings: z
+      .array(settingSchema)
+      .min(1)
+      .optional()
+      .describe('Records in these settings do not count (e.g. lab claims for frailty).'),
+    minDistinctDates: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('How many different dates must have a matching record.'),
+  })
+  .refine((e) => e.valueSets !== undefined || e.drugs !== undefined, {
+    message: 'an event clause needs valueSets, drugs, or both',
+  })
+  .describe('Records (claims, observations, dispensings) with codes from value sets in a window.');
+
+export const statusSchema = z.strictObject({
+  kinds: z.array(statusKindSchema).min(1),
+  window: windowSchema.describe('A status span counts when it overlaps this window.'),
+});
+
+export const deathSchema = z.strictObject({ window: windowSchema });
+
+const CLAUSE_KINDS = [
+  'all',
+  'any',
+  'not',
+  'ref',
+  'age',
+  'sex',
+  'enrollment',
+  'event',
+  'status',
+  'death',
+] as const;
+export type ClauseKind = (typeof CLAUSE_KINDS)[number];
+
+export const clauseSchema = z
+  .strictObject({
+    id: clauseIdSchema
+      .optional()
+      .describe('Stable id used by traces, coverage, diff and reports. Required except on ref.'),
+    description: z.string().optional().describe('What the clause means, in the words of the spec.'),
+    source: z
+      .string()
+      .optional()
+      .describe('Where the rule comes from: a URL or a citation. Cite every clause you can.'),
+    assumption: z
+      .string()
+      .optional()
+      .describe('The reading chosen where sources conflict or are silent, and why.'),
+    productLines: z
+      .array(productLineSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Product lines this clause applies to; elsewhere it takes the value of `otherwise`.',
+      ),
+    otherwise: z
+      .boolean()
+      .default(false)
+      .describe('Value of the clause for product lines outside `productLines` (default false).'),
+    get all() {
+      return z.array(clauseSchema).min(1).optional().describe('True when every child is true.');
+    },
+    get any() {
+      return z.array(clauseSchema).min(1).optional().describe('True when any child is true.');
+    },
+    get not() {
+      return clauseSchema.optional().describe('True when the child is false.');
+    },
+    ref: z.string().optional().describe('Use a shared definition by its id.'),
+    age: ageSchema.optional(),
+    sex: z
+      .array(z.enum(['F', 'M', 'U']))
+      .min(1)
+      .optional(),
+    enrollment: enrollmentSchema.optional(),
+    event: eventSchema.optional(),
+    status: statusSchema.optional(),
+    death: deathSchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const kinds = CLAUSE_KINDS.filter((k) => c[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          kinds.length === 0
+            ? `a clause needs exactly one of: ${CLAUSE_KINDS.join(', ')}`
+            : `a clause has one kind only, but this one has ${kinds.join(' and ')}: split it into an all/any`,
+      });
+    }
+    if (c.id === undefined && c.ref === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'missing required field: id', path: ['id'] });
+    }
+  });
+
+export type ClauseSpec = z.infer<typeof clauseSchema>;
+
+export const measureFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: measureIdSchema,
+    title: z.string().min(1),
+    description: z.string().optional(),
+    source: z.string().optional(),
+    productLines: z.array(productLineSchema).min(1),
+    initialPopulation: clauseSchema,
+    denominator: clauseSchema
+      .optional()
+      .describe('Further conditions on top of the initial population; omitted means the same.'),
+    denominatorExclusion: clauseSchema.optional(),
+    numerator: clauseSchema.optional().describe('The numerator of a single-rate measure.'),
+    rates: z
+      .array(
+        z.strictObject({
+          id: clauseIdSchema,
+          description: z.string().optional(),
+          numerator: clauseSchema,
+        }),
+      )
+      .min(2)
+      .optional()
+      .describe('Several rates, each with its own numerator (instead of `numerator`).'),
+    strata: z
+      .array(
+        z.strictObject({
+          id: z.string().min(1),
+          description: z.string().optional(),
+          source: z.string().optional(),
+          assumption: z.string().optional(),
+          when: clauseSchema,
+        }),
+      )
+      .optional()
+      .describe('Strata in order; a member in the initial population gets the first that holds.'),
+  })
+  .superRefine((m, ctx) => {
+    if ((m.numerator === undefined) === (m.rates === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a measure needs exactly one of numerator or rates',
+      });
+  });
+export type MeasureFile = z.infer<typeof measureFileSchema>;
+
+export const definitionsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  definitions: z.array(clauseSchema).min(1).describe('Shared clauses that measures use with ref.'),
+});
+export type DefinitionsFile = z.infer<typeof definitionsFileSchema>;
+
+export const packFileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'expected a pack id such as hedis-2025'),
+  family: z.string().regex(/^[a-z0-9-]+$/, 'expected a spec family such as hedis'),
+  year: z.number().int().min(1900).max(2999),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a semantic version such as 1.0.0'),
+  title: z.string().min(1),
+  notice: z
+    .string()
+    .min(1)
+    .describe('What this pack is and is not (not the licensed specification).'),
+  productLines: z.array(productLineSchema).min(1),
+  digest: z.string().optional(),
+  changelog: z
+    .array(
+      z.strictObject({
+        version: z.string(),
+        date: z.string().optional(),
+        changes: z.array(z.string()).min(1),
+      }),
+    )
+    .default([]),
+});
+export type PackFile = z.infer<typeof packFileSchema>;
+
+export const valueSetRowSchema = z.strictObject({
+  value_set: z.string().min(1),
+  code_system: codeSystemSchema,
+  code: z.string().min(1),
+  display: z.string().default(''),
+});

@@ -1,0 +1,26 @@
+import type { CodeSystem } from '../model/member.ts';
+
+/**
+ * A value set compiled to sets of normalized codes per code system, for O(1) membership tests.
+ */
+export interface ValueSet {
+  readonly name: string;
+  readonly file: string;
+  readonly codes: ReadonlyMap<CodeSystem, ReadonlySet<string>>;
+  /** Display text by `system|normalized code`, for explanations. */
+  readonly display: ReadonlyMap<string, string>;
+  readonly size: number;
+}
+
+/**
+ * Codes are compared after trimming and upper-casing; ICD-10 codes also without their dot, since
+ * claims carry `Z51.5` and `Z515` alike. Implementations are expected to match the same way.
+ */
+export function normalizeCode(system: CodeSystem, code: string): string {
+  const upper = code.trim().toUpperCase();
+  return system === 'ICD10CM' || system === 'ICD10PCS' ? upper.replaceAll('.', '') : upper;
+}
+
+export function valueSetHas(vs: ValueSet, system: CodeSystem, code: string): boolean {
+  return vs.codes.get(system)?.has(normalizeCode(system, code)) ?? false;
+}
