@@ -3,9 +3,8 @@ import { evaluateMeasure } from '../engine/evaluate.ts';
 import { readMemberFile } from '../model/memberFile.ts';
 import { MeasurecheckError } from '../model/problem.ts';
 import type { ProductLine } from '../model/member.ts';
-import { loadPack } from '../rulepack/compile.ts';
-import { shippedPackDir } from '../rulepack/shipped.ts';
 import { formatExplanation } from '../report/explanation.ts';
+import { loadMeasure } from './loadMeasure.ts';
 import { parseYear, productLineOption } from './main.ts';
 
 interface ExplainOptions {
@@ -32,27 +31,7 @@ export function registerExplainCommand(program: Command, setExit: (code: number)
     .option('--json', 'print the outcome and the trace as JSON')
     .option('--strict', 'reject unknown fields in the member record')
     .action((opts: ExplainOptions) => {
-      const pack = loadPack(opts.rules ?? shippedPackDir(opts.year));
-      if (!pack.ok) throw new MeasurecheckError(pack.problems);
-      if (pack.value.year !== opts.year) {
-        throw new MeasurecheckError([
-          {
-            code: 'usage/year-mismatch',
-            message: `the rule pack ${pack.value.id} is for ${pack.value.year}, not ${opts.year}`,
-            hint: 'pass --year matching the pack, or --rules with the pack for that year',
-          },
-        ]);
-      }
-      const measure = pack.value.measures.get(opts.measure);
-      if (!measure) {
-        throw new MeasurecheckError([
-          {
-            code: 'usage/unknown-measure',
-            message: `measure ${opts.measure} is not in ${pack.value.id}`,
-            hint: `measures in this pack: ${[...pack.value.measures.keys()].join(', ')}`,
-          },
-        ]);
-      }
+      const { pack, measure } = loadMeasure(opts);
       const member = readMemberFile(opts.member, { strict: opts.strict ?? false });
       if (!member.ok) throw new MeasurecheckError(member.problems);
       const evaluation = evaluateMeasure(
@@ -61,7 +40,7 @@ export function registerExplainCommand(program: Command, setExit: (code: number)
         member.value,
       );
       if (opts.json) process.stdout.write(`${JSON.stringify(evaluation, null, 2)}\n`);
-      else process.stdout.write(`${formatExplanation(evaluation, pack.value)}\n`);
+      else process.stdout.write(`${formatExplanation(evaluation, pack)}\n`);
       setExit(0);
     });
 }

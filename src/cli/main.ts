@@ -4,6 +4,7 @@ import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
 import { registerPackCommands } from './packCommands.ts';
 import { registerExplainCommand } from './explainCommand.ts';
+import { registerCheckCommand } from './checkCommand.ts';
 
 /**
  * Runs the CLI and returns the exit code: 0 success / no discrepancy, 1 discrepancies,
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   registerPackCommands(program, setExit);
   registerExplainCommand(program, setExit);
+  registerCheckCommand(program, setExit);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

@@ -205,7 +205,9 @@ export function evaluateClause(clause: CompiledClause, ctx: Context): ClauseTrac
         s.start <= clause.window.to &&
         (clause.window.from === undefined || s.end >= clause.window.from);
       const spans = (list: typeof kinds) =>
-        list.map((s) => ({ kind: s.kind, start: s.start, end: s.end }));
+        list
+          .map((s) => ({ kind: s.kind, start: s.start, end: s.end }))
+          .sort((a, b) => compareKeys([a.start, a.end, a.kind], [b.start, b.end, b.kind]));
       const matches = spans(kinds.filter(overlaps));
       return {
         ...head,
@@ -247,7 +249,7 @@ function enrollmentEvidence(clause: EnrollmentClause, ctx: Context): EnrollmentE
       clause.benefit === 'medical' ? e.medical : clause.benefit === 'pharmacy' ? e.pharmacy : true,
     )
     .slice()
-    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    .sort((a, b) => compareKeys([a.start, a.end, a.productLine], [b.start, b.end, b.productLine]));
   let anchor: EnrollmentEvidence['anchor'];
   if (clause.anchor !== undefined) {
     const date = clause.anchor;
@@ -297,7 +299,7 @@ function segmentEvidence(
       a.maxDays !== undefined
         ? g.days > a.maxDays
         : a.maxMonths !== undefined
-          ? g.end > addDays(addMonths(g.start, a.maxMonths), -1)
+          ? g.end > lastDayWithinMonths(g.start, a.maxMonths)
           : false,
     );
     if (tooLong) {
@@ -325,6 +327,15 @@ function segmentEvidence(
 export function lastDayWithinMonths(start: IsoDate, months: number): IsoDate {
   const same = addMonths(start, months);
   return same.slice(8) === start.slice(8) ? addDays(same, -1) : same;
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function gap(start: IsoDate, end: IsoDate): Gap {
@@ -415,7 +426,12 @@ function eventEvidence(clause: EventClause, member: Member): EventEvidence {
       );
     }
   }
-  const byDate = (a: RecordRef, b: RecordRef) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+  // A total order, so the trace does not depend on the order of the member's records.
+  const byDate = (a: RecordRef, b: RecordRef) =>
+    compareKeys(
+      [a.date, a.record, a.id ?? '', a.system ?? '', a.code ?? '', a.drug ?? '', a.setting ?? ''],
+      [b.date, b.record, b.id ?? '', b.system ?? '', b.code ?? '', b.drug ?? '', b.setting ?? ''],
+    );
   matches.sort(byDate);
   const distance = (m: NearMiss) =>
     m.reason === 'after-window'

@@ -41,8 +41,13 @@ export function parseDateExpression(text: string): DateExpression | string {
   const month = Number(m[3]);
   const day = Number(m[4]);
   // Feb 29 exists only in some years, so a relative date may not name it.
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(2001, month))
-    return `"${text}" names a month and day that is not in every year (${m[3]}-${m[4]})`;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(2001, month)) {
+    const why =
+      month === 2 && day === 29
+        ? 'Feb 29 is not in every year'
+        : `${m[3] ?? ''}-${m[4] ?? ''} is not a month and day`;
+    return `"${text}" is not a date expression (${why}): ${DATE_EXPRESSION_HELP}`;
+  }
   const base = { yearOffset, month, day };
   if (m[5] === undefined) return base;
   const amount = (m[5] === '-' ? -1 : 1) * Number(m[6]);

@@ -223,6 +223,14 @@ export const clauseSchema = z
     }
   });
 
+// Named in the registry (not with .meta, which would make the recursive type circular) so the
+// JSON Schema calls it Clause.
+z.globalRegistry.add(clauseSchema, {
+  id: 'Clause',
+  description:
+    'A named node of measure logic: exactly one of all, any, not, ref, age, sex, enrollment, event, status, death.',
+});
+
 export type ClauseSpec = z.infer<typeof clauseSchema>;
 
 export const measureFileSchema = z

@@ -1,0 +1,44 @@
+import type { Outcome, Population } from '../model/outcome.ts';
+
+/** The first population where an implementation's outcome differs from the reference's. */
+export interface OutcomeDifference {
+  /** The population, or `numerator` / `numerator:<rateId>` for a rate. */
+  readonly population: Population | `numerator:${string}`;
+  readonly reference: boolean | string | undefined;
+  readonly implementation: boolean | string | undefined;
+}
+
+/**
+ * Compares hierarchically, so one root cause is one finding (ARCHITECTURE.md): initial population
+ * first; where both agree the member is in, the denominator; then the exclusion; then, for members
+ * in the denominator and not excluded, each rate's numerator; then, for members in the initial
+ * population, the stratum. Returns undefined when they agree.
+ */
+export function compareOutcomes(reference: Outcome, implementation: Outcome): OutcomeDifference | undefined {
+  const diff = (
+    population: OutcomeDifference['population'],
+    r: boolean | string | undefined,
+    i: boolean | string | undefined,
+  ): OutcomeDifference | undefined => (r === i ? undefined : { population, reference: r, implementation: i });
+
+  const ip = diff('initialPopulation', reference.initialPopulation, implementation.initialPopulation);
+  if (ip || !reference.initialPopulation) return ip;
+  const den = diff('denominator', reference.denominator, implementation.denominator);
+  if (den || !reference.denominator) return den;
+  const excl = diff('denominatorExclusion', reference.denominatorExclusion, implementation.denominatorExclusion);
+  if (excl) return excl;
+  if (!reference.denominatorExclusion) {
+    const rates = numeratorMap(reference.numerator);
+    const theirs = numeratorMap(implementation.numerator);
+    const single = typeof reference.numerator === 'boolean';
+    for (const [id, value] of rates) {
+      const d = diff(single ? 'numerator' : `numerator:${id}`, value, theirs.get(id));
+      if (d) return d;
+    }
+  }
+  return diff('stratum', reference.stratum, implementation.stratum);
+}
+
+function numeratorMap(n: Outcome['numerator']): Map<string, boolean> {
+  return typeof n === 'boolean' ? new Map([['numerator', n]]) : new Map(Object.entries(n));
+}

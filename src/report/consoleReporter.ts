@@ -1,0 +1,103 @@
+import { renderClauseTree } from '../engine/explain.ts';
+import type { CheckResult, Finding, ProductLineResult } from '../harness/check.ts';
+import { traceOf } from '../harness/check.ts';
+import { formatMember } from './memberText.ts';
+import type { Reporter, RunInfo } from './reporter.ts';
+
+export interface ConsoleReporterOptions {
+  readonly write: (text: string) => void;
+  /** The command line that replays a finding exactly. */
+  readonly replayCommand: (finding: Finding) => string;
+}
+
+/**
+ * The report a person reads at 2 a.m.: one line per product line as it finishes, then each
+ * finding with the minimal member, both answers, the reference's reasons, and how to replay it.
+ */
+export class ConsoleReporter implements Reporter {
+  constructor(private readonly options: ConsoleReporterOptions) {}
+
+  onRunStart(info: RunInfo): void {
+    this.options.write(
+      `measurecheck check: ${info.measure} ${info.year} (rule pack ${info.pack.id} v${info.pack.version}) against ${info.implementation}\n` +
+        `generator ${info.generator}, ${info.runs} cases per product line, seed ${info.seed}\n\n`,
+    );
+  }
+
+  onProductLineEnd(r: ProductLineResult): void {
+    const distinct = r.findings.length + r.unreportedFindings;
+    const status =
+      r.discrepantCases + r.failedCases === 0
+        ? 'agree'
+        : [
+            r.discrepantCases > 0 ? `${r.discrepantCases} discrepant` : '',
+            r.failedCases > 0 ? `${r.failedCases} failed to run` : '',
+          ]
+            .filter(Boolean)
+            .join(', ') + ` (${distinct} distinct)`;
+    this.options.write(
+      `${r.productLine.padEnd(11)} ${String(r.cases).padStart(6)} cases  ${status}  ${(r.durationMs / 1000).toFixed(1)}s\n`,
+    );
+  }
+
+  onRunEnd(result: CheckResult): void {
+    const w = this.options.write;
+    const findings = result.productLines.flatMap((r) => r.findings);
+    findings.forEach((f, i) => {
+      w(`\n${this.formatFinding(f, i + 1, findings.length, result)}\n`);
+    });
+    if (result.aborted) {
+      w(
+        `\nSTOPPED on ${result.aborted.productLine}: ${result.aborted.message}\n` +
+          (result.aborted.stderr ? `stderr:\n${indent(result.aborted.stderr, '  ')}\n` : ''),
+      );
+    }
+    const total = result.productLines.reduce((n, r) => n + r.cases, 0);
+    const lines = result.productLines.map((r) => `${r.productLine} ${r.cases}`).join(', ');
+    w('\n');
+    if (result.exitCode === 0) {
+      w(`OK: the implementation agrees with the reference on all ${total} cases (${lines}).\n`);
+    } else {
+      const unreported = result.productLines.reduce((n, r) => n + r.unreportedFindings, 0);
+      const more = unreported > 0 ? `; ${unreported} more distinct finding(s) not shown (raise --max-findings)` : '';
+      w(
+        `FAILED: ${findings.length} distinct finding(s) in ${total} cases (${lines})${more}. ` +
+          `Exit ${result.exitCode}: ${result.exitCode === 3 ? 'the implementation failed to run' : 'discrepancies'}.\n`,
+      );
+    }
+  }
+
+  private formatFinding(f: Finding, n: number, of: number, result: CheckResult): string {
+    const out: string[] = [];
+    const yesNo = (v: boolean | string | undefined) => (v === true ? 'yes' : v === false ? 'no' : (v ?? '(none)'));
+    const where = `${result.measure} ${result.year} ${f.productLine}`;
+    if (f.failure) {
+      out.push(`FAILURE ${n} of ${of}: ${where}: the implementation gave no valid answer (${f.failure.kind})`);
+      out.push(`  ${f.failure.message}`);
+      if (f.failure.raw !== undefined) out.push(`  it printed: ${f.failure.raw.slice(0, 300)}`);
+      if (f.failure.stderr) out.push('  stderr:', indent(f.failure.stderr.trimEnd(), '    '));
+    } else if (f.difference) {
+      const d = f.difference;
+      out.push(`DISCREPANCY ${n} of ${of}: ${where}: ${d.population} differs`);
+      out.push(`  implementation: ${d.population} = ${yesNo(d.implementation)}`);
+      out.push(`  reference:      ${d.population} = ${yesNo(d.reference)}   (decided by ${f.decidingClauses.join(', ') || '-'})`);
+    }
+    out.push(`  seen in ${f.occurrences} case(s); shrunk in ${f.shrinkSteps} step(s) to:`);
+    out.push(...formatMember(f.member, `${result.year}-12-31`).map((l) => `    ${l}`));
+    const population = f.difference?.population;
+    const trace = population ? traceOf(f.reference, population) : undefined;
+    if (trace) {
+      out.push(`  reference explanation (${population ?? ''}):`);
+      out.push(...renderClauseTree(trace, '    '));
+    }
+    out.push(`  replay: ${this.options.replayCommand(f)}`);
+    return out.join('\n');
+  }
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
+}

@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import type { CheckResult, Finding } from '../harness/check.ts';
+import { formatMember } from './memberText.ts';
+import type { Reporter } from './reporter.ts';
+
+/**
+ * JUnit XML for CI systems: one test suite per product line, one test case per distinct finding
+ * (failed) or one passing case when the product line agrees.
+ */
+export class JUnitReporter implements Reporter {
+  constructor(
+    private readonly file: string,
+    private readonly replayCommand: (finding: Finding) => string,
+  ) {}
+
+  onRunEnd(result: CheckResult): void {
+    writeFileSync(this.file, formatJUnit(result, this.replayCommand));
+  }
+}
+
+export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => string): string {
+  const name = `${result.measure} ${result.year}`;
+  const suites = result.productLines.map((r) => {
+    const seconds = (r.durationMs / 1000).toFixed(3);
+    const cases =
+      r.findings.length === 0
+        ? [`    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${r.cases} cases agree`)}" time="${seconds}"/>`]
+        : r.findings.map((f) => {
+            const title = f.difference
+              ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
+              : `implementation failed: ${f.failure?.kind ?? '?'}`;
+            const message = f.difference
+              ? `implementation ${String(f.difference.implementation)}, reference ${String(f.difference.reference)}`
+              : (f.failure?.message ?? '');
+            const body = [
+              ...formatMember(f.member, `${result.year}-12-31`),
+              ...(f.failure?.stderr ? ['stderr:', f.failure.stderr] : []),
+              `seen in ${f.occurrences} case(s)`,
+              `replay: ${replayCommand(f)}`,
+            ].join('\n');
+            return (
+              `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${title}`)}" time="${seconds}">\n` +
+              `      <failure message="${xml(message)}" type="${f.kind}">${xml(body)}</failure>\n` +
+              `    </testcase>`
+            );
+          });
+    const failures = r.findings.filter((f) => f.kind === 'discrepancy').length;
+    const errors = r.findings.filter((f) => f.kind === 'failure').length;
+    return (
+      `  <testsuite name="${xml(`${name} ${r.productLine}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}">\n` +
+      `${cases.join('\n')}\n  </testsuite>`
+    );
+  });
+  if (result.aborted) {
+    suites.push(
+      `  <testsuite name="${xml(`${name} ${result.aborted.productLine}`)}" tests="1" failures="0" errors="1">\n` +
+        `    <testcase classname="${xml(name)}" name="implementation could not run">\n` +
+        `      <error message="${xml(result.aborted.message)}">${xml(result.aborted.stderr ?? '')}</error>\n` +
+        `    </testcase>\n  </testsuite>`,
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="measurecheck ${xml(name)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+function xml(s: string): string {
+  return s
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    // Characters XML 1.0 cannot carry at all (control characters from a crashing program's output).
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '?');
+}

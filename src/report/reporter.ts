@@ -1,0 +1,23 @@
+import type { CheckResult, ProductLineResult } from '../harness/check.ts';
+
+/** What a reporter learns when a run starts. */
+export interface RunInfo {
+  readonly measure: string;
+  readonly year: number;
+  readonly pack: { readonly id: string; readonly version: string };
+  readonly implementation: string;
+  readonly productLines: readonly string[];
+  readonly runs: number;
+  readonly seed: number;
+  readonly generator: string;
+}
+
+/**
+ * One output format of a check run. Reporters are called in order: `onRunStart`, then
+ * `onProductLineEnd` as each product line finishes, then `onRunEnd` with the whole result.
+ */
+export interface Reporter {
+  onRunStart?(info: RunInfo): void;
+  onProductLineEnd?(result: ProductLineResult): void;
+  onRunEnd(result: CheckResult): void | Promise<void>;
+}

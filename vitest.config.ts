@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Harness tests run real child processes and shrink counterexamples.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
