@@ -36,7 +36,9 @@ interface CheckCliOptions {
   maxFindings: number;
 }
 
-const SAMPLE_IMPLEMENTATIONS = fileURLToPath(new URL('../../fixtures/implementations/', import.meta.url));
+const SAMPLE_IMPLEMENTATIONS = fileURLToPath(
+  new URL('../../fixtures/implementations/', import.meta.url),
+);
 
 export function registerCheckCommand(program: Command, setExit: (code: number) => void): void {
   program
@@ -58,14 +60,24 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option('--runs <n>', 'generated cases per product line', positiveInt, DEFAULT_RUNS)
     .option('--seed <n>', 'seed (printed with every run; default: random)', integer)
-    .option('--path <path>', 'replay one case: the path printed with a finding (needs --seed and one --product-line)')
+    .option(
+      '--path <path>',
+      'replay one case: the path printed with a finding (needs --seed and one --product-line)',
+    )
     .addOption(
-      new Option('--generator <mode>', 'member generator').choices(['rule-aware', 'uniform']).default('rule-aware'),
+      new Option('--generator <mode>', 'member generator')
+        .choices(['rule-aware', 'uniform'])
+        .default('rule-aware'),
     )
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
     .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)
-    .option('--max-findings <n>', 'distinct findings shrunk and reported per product line', positiveInt, 5)
+    .option(
+      '--max-findings <n>',
+      'distinct findings shrunk and reported per product line',
+      positiveInt,
+      5,
+    )
     .action(async (opts: CheckCliOptions) => {
       setExit(await check(opts));
     });
@@ -90,7 +102,9 @@ async function check(opts: CheckCliOptions): Promise<number> {
     implementation = await openImplementation(implSpec, { timeoutMs: opts.timeout });
   } catch (e) {
     if (e instanceof ImplementationError) {
-      process.stderr.write(`measurecheck: cannot run the implementation ${implSpec}: ${e.message}\n`);
+      process.stderr.write(
+        `measurecheck: cannot run the implementation ${implSpec}: ${e.message}\n`,
+      );
       if (e.stderr) process.stderr.write(`stderr:\n${e.stderr}\n`);
       return 3;
     }
@@ -170,7 +184,8 @@ function quote(s: string): string {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
   return n;
 }
 

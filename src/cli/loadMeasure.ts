@@ -13,7 +13,9 @@ export function loadMeasure(opts: { rules?: string; year?: number; measure: stri
 } {
   const year = opts.year ?? shippedYears().at(-1);
   if (opts.rules === undefined && year === undefined) {
-    throw new MeasurecheckError([{ code: 'usage/no-pack', message: 'no shipped rule packs found', hint: 'pass --rules <dir>' }]);
+    throw new MeasurecheckError([
+      { code: 'usage/no-pack', message: 'no shipped rule packs found', hint: 'pass --rules <dir>' },
+    ]);
   }
   const dir = opts.rules ?? shippedPackDir(year ?? 0);
   const loaded = loadPack(dir);

@@ -8,6 +8,17 @@ import type { CompiledWindow } from '../rulepack/compiled.ts';
  */
 export function decidingClauses(node: ClauseTrace): ClauseTrace[] {
   if (!node.applicable || !node.children || node.children.length === 0) return [node];
+  if (node.kind === 'ref' || node.kind === 'not') return node.children.flatMap(decidingClauses);
+  return decidingChildren(node).flatMap(decidingClauses);
+}
+
+/**
+ * One level of `decidingClauses`: the children that decided `node`, or `node` itself for a leaf,
+ * a `ref` or a `not` (which only pass their child on, so they count as one clause).
+ */
+export function decidingChildren(node: ClauseTrace): ClauseTrace[] {
+  if (!node.applicable || !node.children || node.children.length === 0) return [node];
+  if (node.kind === 'ref' || node.kind === 'not') return [node];
   const pick =
     node.kind === 'all'
       ? node.result
@@ -18,7 +29,7 @@ export function decidingClauses(node: ClauseTrace): ClauseTrace[] {
           ? node.children.filter((c) => c.result)
           : node.children
         : node.children;
-  return pick.flatMap(decidingClauses);
+  return [...pick];
 }
 
 /** One line that says what a clause found, in the words of the spec. */

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import type { Case, CaseAnswer, Implementation, ImplementationFailure } from '../adapters/implementation.ts';
+import type {
+  Case,
+  CaseAnswer,
+  Implementation,
+  ImplementationFailure,
+} from '../adapters/implementation.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
-import { decidingClauses, populationTraces } from '../engine/explain.ts';
+import { decidingChildren, populationTraces } from '../engine/explain.ts';
 import { evaluateMeasure } from '../engine/evaluate.ts';
 import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
 import type { Member, ProductLine } from '../model/member.ts';
@@ -78,7 +83,11 @@ export interface CheckResult {
   readonly path?: string;
   readonly productLines: readonly ProductLineResult[];
   /** Set when the implementation could not be run any more; results so far are kept. */
-  readonly aborted?: { readonly productLine: ProductLine; readonly message: string; readonly stderr?: string };
+  readonly aborted?: {
+    readonly productLine: ProductLine;
+    readonly message: string;
+    readonly stderr?: string;
+  };
   /** 0 agreement, 1 discrepancies, 3 the implementation failed to run (ARCHITECTURE.md). */
   readonly exitCode: 0 | 1 | 3;
 }
@@ -105,7 +114,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       options.onProductLine?.(result);
     } catch (e) {
       if (!(e instanceof ImplementationError)) throw e;
-      aborted = { productLine, message: e.message, ...(e.stderr !== undefined ? { stderr: e.stderr } : {}) };
+      aborted = {
+        productLine,
+        message: e.message,
+        ...(e.stderr !== undefined ? { stderr: e.stderr } : {}),
+      };
       break;
     }
   }
@@ -126,7 +139,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   };
 }
 
-async function checkProductLine(options: CheckOptions, productLine: ProductLine): Promise<ProductLineResult> {
+async function checkProductLine(
+  options: CheckOptions,
+  productLine: ProductLine,
+): Promise<ProductLineResult> {
   const started = performance.now();
   const { measure, implementation, seed } = options;
   const request: Request = { measure: measure.id, year: measure.year, productLine };
@@ -139,7 +155,9 @@ async function checkProductLine(options: CheckOptions, productLine: ProductLine)
   let failedCases = 0;
   if (options.path !== undefined) {
     const index = Number(options.path.split(':')[0]);
-    const first = await judge.judge([{ member: replayValue(arbitrary, seed, options.path), index }]);
+    const first = await judge.judge([
+      { member: replayValue(arbitrary, seed, options.path), index },
+    ]);
     const verdict = first[0];
     cases = 1;
     screened = verdict?.key !== undefined ? [{ key: verdict.key, index, count: 1 }] : [];
@@ -153,7 +171,9 @@ async function checkProductLine(options: CheckOptions, productLine: ProductLine)
     const byKey = new Map<string, Screened>();
     const batchSize = options.batchSize ?? 256;
     for (let start = 0; start < members.length; start += batchSize) {
-      const batch = members.slice(start, start + batchSize).map((member, i) => ({ member, index: start + i }));
+      const batch = members
+        .slice(start, start + batchSize)
+        .map((member, i) => ({ member, index: start + i }));
       for (const verdict of await judge.judge(batch)) {
         if (verdict.key === undefined) continue;
         if (verdict.key.startsWith('failure:')) failedCases += 1;
@@ -228,7 +248,8 @@ async function shrinkFinding(
     throw new Error(`finding ${screened.key} at case ${screened.index} did not reproduce`);
   }
   const [verdict] = await judge.judge([{ member, index: screened.index }]);
-  if (!verdict || verdict.key === undefined) throw new Error(`shrunk finding ${screened.key} did not reproduce`);
+  if (!verdict || verdict.key === undefined)
+    throw new Error(`shrunk finding ${screened.key} did not reproduce`);
   return {
     productLine: judge.productLine,
     kind: verdict.failure ? 'failure' : 'discrepancy',
@@ -280,14 +301,24 @@ class Judge {
       const reference = evaluateMeasure(this.measure, this.request, member);
       const answer = byId.get(cases[i]?.id ?? '');
       if (!answer) {
-        const failure: ImplementationFailure = { kind: 'invalid', message: 'no answer for this case' };
+        const failure: ImplementationFailure = {
+          kind: 'invalid',
+          message: 'no answer for this case',
+        };
         return { index, key: 'failure:invalid', reference, failure, deciding: [] };
       }
       if (!answer.ok) {
-        return { index, key: `failure:${answer.failure.kind}`, reference, failure: answer.failure, deciding: [] };
+        return {
+          index,
+          key: `failure:${answer.failure.kind}`,
+          reference,
+          failure: answer.failure,
+          deciding: [],
+        };
       }
       const difference = compareOutcomes(reference.outcome, answer.outcome);
-      if (!difference) return { index, key: undefined, reference, outcome: answer.outcome, deciding: [] };
+      if (!difference)
+        return { index, key: undefined, reference, outcome: answer.outcome, deciding: [] };
       const deciding = decidingFor(reference, difference);
       return {
         index,
@@ -301,15 +332,23 @@ class Judge {
   }
 }
 
-/** The reference's deciding clauses for the population that differs. */
+/**
+ * The reference's deciding clauses for the population that differs, one level below the
+ * population's root (e.g. `col-e-age` for an initial population, `isnp-lti-66-plus` for an
+ * exclusion, `col-e-colonoscopy` for a numerator). Two findings are distinct when they differ in
+ * population or in these clauses; going deeper would split one root cause into many findings.
+ */
 export function decidingFor(reference: Evaluation, difference: OutcomeDifference): string[] {
   const trace = traceOf(reference, difference.population);
   if (!trace) return [];
-  return decidingClauses(trace).map((c) => c.id);
+  return decidingChildren(trace).map((c) => c.id);
 }
 
 /** The trace node behind a population of the outcome. */
-export function traceOf(reference: Evaluation, population: OutcomeDifference['population']): ClauseTrace | undefined {
+export function traceOf(
+  reference: Evaluation,
+  population: OutcomeDifference['population'],
+): ClauseTrace | undefined {
   const t = reference.trace;
   if (population === 'initialPopulation') return t.initialPopulation;
   if (population === 'denominator') return t.denominator ?? t.initialPopulation;

@@ -14,18 +14,30 @@ export interface OutcomeDifference {
  * in the denominator and not excluded, each rate's numerator; then, for members in the initial
  * population, the stratum. Returns undefined when they agree.
  */
-export function compareOutcomes(reference: Outcome, implementation: Outcome): OutcomeDifference | undefined {
+export function compareOutcomes(
+  reference: Outcome,
+  implementation: Outcome,
+): OutcomeDifference | undefined {
   const diff = (
     population: OutcomeDifference['population'],
     r: boolean | string | undefined,
     i: boolean | string | undefined,
-  ): OutcomeDifference | undefined => (r === i ? undefined : { population, reference: r, implementation: i });
+  ): OutcomeDifference | undefined =>
+    r === i ? undefined : { population, reference: r, implementation: i };
 
-  const ip = diff('initialPopulation', reference.initialPopulation, implementation.initialPopulation);
+  const ip = diff(
+    'initialPopulation',
+    reference.initialPopulation,
+    implementation.initialPopulation,
+  );
   if (ip || !reference.initialPopulation) return ip;
   const den = diff('denominator', reference.denominator, implementation.denominator);
   if (den || !reference.denominator) return den;
-  const excl = diff('denominatorExclusion', reference.denominatorExclusion, implementation.denominatorExclusion);
+  const excl = diff(
+    'denominatorExclusion',
+    reference.denominatorExclusion,
+    implementation.denominatorExclusion,
+  );
   if (excl) return excl;
   if (!reference.denominatorExclusion) {
     const rates = numeratorMap(reference.numerator);

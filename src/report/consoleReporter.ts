@@ -59,7 +59,10 @@ export class ConsoleReporter implements Reporter {
       w(`OK: the implementation agrees with the reference on all ${total} cases (${lines}).\n`);
     } else {
       const unreported = result.productLines.reduce((n, r) => n + r.unreportedFindings, 0);
-      const more = unreported > 0 ? `; ${unreported} more distinct finding(s) not shown (raise --max-findings)` : '';
+      const more =
+        unreported > 0
+          ? `; ${unreported} more distinct finding(s) not shown (raise --max-findings)`
+          : '';
       w(
         `FAILED: ${findings.length} distinct finding(s) in ${total} cases (${lines})${more}. ` +
           `Exit ${result.exitCode}: ${result.exitCode === 3 ? 'the implementation failed to run' : 'discrepancies'}.\n`,
@@ -69,10 +72,13 @@ export class ConsoleReporter implements Reporter {
 
   private formatFinding(f: Finding, n: number, of: number, result: CheckResult): string {
     const out: string[] = [];
-    const yesNo = (v: boolean | string | undefined) => (v === true ? 'yes' : v === false ? 'no' : (v ?? '(none)'));
+    const yesNo = (v: boolean | string | undefined) =>
+      v === true ? 'yes' : v === false ? 'no' : (v ?? '(none)');
     const where = `${result.measure} ${result.year} ${f.productLine}`;
     if (f.failure) {
-      out.push(`FAILURE ${n} of ${of}: ${where}: the implementation gave no valid answer (${f.failure.kind})`);
+      out.push(
+        `FAILURE ${n} of ${of}: ${where}: the implementation gave no valid answer (${f.failure.kind})`,
+      );
       out.push(`  ${f.failure.message}`);
       if (f.failure.raw !== undefined) out.push(`  it printed: ${f.failure.raw.slice(0, 300)}`);
       if (f.failure.stderr) out.push('  stderr:', indent(f.failure.stderr.trimEnd(), '    '));
@@ -80,7 +86,9 @@ export class ConsoleReporter implements Reporter {
       const d = f.difference;
       out.push(`DISCREPANCY ${n} of ${of}: ${where}: ${d.population} differs`);
       out.push(`  implementation: ${d.population} = ${yesNo(d.implementation)}`);
-      out.push(`  reference:      ${d.population} = ${yesNo(d.reference)}   (decided by ${f.decidingClauses.join(', ') || '-'})`);
+      out.push(
+        `  reference:      ${d.population} = ${yesNo(d.reference)}   (decided by ${f.decidingClauses.join(', ') || '-'})`,
+      );
     }
     out.push(`  seen in ${f.occurrences} case(s); shrunk in ${f.shrinkSteps} step(s) to:`);
     out.push(...formatMember(f.member, `${result.year}-12-31`).map((l) => `    ${l}`));

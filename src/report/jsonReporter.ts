@@ -7,6 +7,9 @@ export class JsonReporter implements Reporter {
   constructor(private readonly file: string) {}
 
   onRunEnd(result: CheckResult): void {
-    writeFileSync(this.file, `${JSON.stringify({ format: 'measurecheck-check/1', ...result }, null, 2)}\n`);
+    writeFileSync(
+      this.file,
+      `${JSON.stringify({ format: 'measurecheck-check/1', ...result }, null, 2)}\n`,
+    );
   }
 }

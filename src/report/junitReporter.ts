@@ -24,7 +24,9 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
     const seconds = (r.durationMs / 1000).toFixed(3);
     const cases =
       r.findings.length === 0
-        ? [`    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${r.cases} cases agree`)}" time="${seconds}"/>`]
+        ? [
+            `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${r.cases} cases agree`)}" time="${seconds}"/>`,
+          ]
         : r.findings.map((f) => {
             const title = f.difference
               ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
@@ -62,12 +64,16 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="measurecheck ${xml(name)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
+
 function xml(s: string): string {
+  // Characters XML 1.0 cannot carry at all (control characters from a crashing program's output)
+  // become '?'.
   return s
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
-    // Characters XML 1.0 cannot carry at all (control characters from a crashing program's output).
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '?');
+    .replace(XML_INVALID, '?');
 }

@@ -12,7 +12,9 @@ export function formatMember(member: Member, asOf?: string): string[] {
   lines.push(`member ${member.id}: sex ${member.sex}, born ${member.birthDate}${age}${death}`);
   const enrollments = [...member.enrollments].sort((a, b) => a.start.localeCompare(b.start));
   for (const e of enrollments) {
-    const benefits = [e.medical ? 'medical' : '', e.pharmacy ? 'pharmacy' : ''].filter(Boolean).join('+') || 'no benefit';
+    const benefits =
+      [e.medical ? 'medical' : '', e.pharmacy ? 'pharmacy' : ''].filter(Boolean).join('+') ||
+      'no benefit';
     lines.push(`  enrolled ${e.start}..${e.end} ${e.productLine} (${benefits})`);
   }
   if (enrollments.length === 0) lines.push('  no enrollment');
@@ -26,13 +28,20 @@ export function formatMember(member: Member, asOf?: string): string[] {
     records.push({ date: c.date, text: `claim ${c.id} ${c.date}${end} ${c.setting}: ${codes}` });
   }
   for (const o of member.observations) {
-    const value = o.value !== undefined ? ` = ${o.value}${o.unit !== undefined ? ` ${o.unit}` : ''}` : '';
+    const value =
+      o.value !== undefined ? ` = ${o.value}${o.unit !== undefined ? ` ${o.unit}` : ''}` : '';
     const setting = o.setting !== undefined ? ` ${o.setting}` : '';
-    records.push({ date: o.date, text: `observation ${o.date}${setting}: ${o.code.system} ${o.code.code}${value}` });
+    records.push({
+      date: o.date,
+      text: `observation ${o.date}${setting}: ${o.code.system} ${o.code.code}${value}`,
+    });
   }
   for (const d of member.dispensings) {
     const drug = d.drug !== undefined ? ` ${d.drug}` : '';
-    records.push({ date: d.date, text: `dispensing ${d.date}:${drug} ${d.code.system} ${d.code.code}, ${d.daysSupply} days` });
+    records.push({
+      date: d.date,
+      text: `dispensing ${d.date}:${drug} ${d.code.system} ${d.code.code}, ${d.daysSupply} days`,
+    });
   }
   records.sort((a, b) => a.date.localeCompare(b.date));
   for (const r of records) lines.push(`  ${r.text}`);

@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { SEXES } from '../../model/member.ts';
+import type { Member } from '../../model/member.ts';
+import type { MeasureBoundaries } from '../boundaries.ts';
+import { sometimes } from './choice.ts';
+import { dateBetween, yearEnd, yearStart } from './dates.ts';
+
+type Sex = Member['sex'];
+
+/** Birth dates at every age boundary (both ends of each age, Feb 29), sometimes any age 0-100. */
+export function ruleAwareBirthDate(b: MeasureBoundaries): Arbitrary<string> {
+  const points = [...new Set(b.ages.flatMap((a) => a.points.map((p) => p.birthDate)))];
+  const anyAge = dateBetween(yearStart(b.year - 100), yearEnd(b.year));
+  if (points.length === 0) return anyAge;
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constantFrom(...points), weight: 3 },
+    { arbitrary: anyAge, weight: 1 },
+  );
+}
+
+/** Birth dates uniform over 1930..2010. */
+export function uniformBirthDate(): Arbitrary<string> {
+  return dateBetween(yearStart(1930), yearEnd(2010));
+}
+
+/** The sexes some clause names first (so shrinking keeps the member in), then the others. */
+export function ruleAwareSex(b: MeasureBoundaries): Arbitrary<Sex> {
+  const named = SEXES.filter((s) => b.sexes.includes(s));
+  return fc.constantFrom(...named, ...SEXES.filter((s) => !named.includes(s)));
+}
+
+export function uniformSex(): Arbitrary<Sex> {
+  return fc.constantFrom(...SEXES);
+}
+
+/** Usually no death; otherwise a death window's edges, or any date in MY-2..MY+1. */
+export function ruleAwareDeathDate(b: MeasureBoundaries): Arbitrary<string | undefined> {
+  const edges = [...new Set(b.deaths.flatMap((d) => d.edges.map((p) => p.date)))];
+  const anyDay = dateBetween(yearStart(b.year - 2), yearEnd(b.year + 1));
+  const date =
+    edges.length > 0
+      ? fc.oneof(
+          { withCrossShrink: true },
+          { arbitrary: fc.constantFrom(...edges), weight: 3 },
+          { arbitrary: anyDay, weight: 1 },
+        )
+      : anyDay;
+  return sometimes(date, 0.15);
+}
+
+/** Usually no death; otherwise any date in MY-2..MY. */
+export function uniformDeathDate(year: number): Arbitrary<string | undefined> {
+  return sometimes(dateBetween(yearStart(year - 2), yearEnd(year)), 0.15);
+}

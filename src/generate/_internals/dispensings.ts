@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { addDays, addMonths } from '../../model/calendarDate.ts';
+import type { Code, Dispensing } from '../../model/member.ts';
+import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
+import { DECOY_DRUGS } from './codes.ts';
+import { pick, preferFirst } from './choice.ts';
+import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
+
+/** How far outside a window the non-edge dates of aimed records may fall. */
+const SLACK_DAYS = 30;
+
+const isDrugCode = (c: Code) => c.system === 'NDC' || c.system === 'RXNORM';
+
+/** An 11-digit NDC that no value set is expected to hold. */
+const randomNdc: Arbitrary<Code> = fc
+  .integer({ min: 0, max: 99_999_999_999 })
+  .map((n) => ({ system: 'NDC', code: String(n).padStart(11, '0') }));
+
+const daysSupply = fc.oneof(
+  { withCrossShrink: true },
+  fc.constantFrom(30, 90, 1, 7),
+  fc.integer({ min: 1, max: 120 }),
+);
+
+/**
+ * One or two dispensings aimed at event clause `e`: a listed drug (also in another letter case)
+ * or a decoy drug, a value-set drug code when there is one, at the window's edges. Undefined when
+ * the clause reads no dispensings or names no drug.
+ */
+export function aimedDispensings(e: EventBoundary): Arbitrary<Dispensing[]> | undefined {
+  if (!e.records.includes('dispensings')) return undefined;
+  if (e.drugs.length === 0 && !e.codes.some(isDrugCode)) return undefined;
+  return fc.array(aimedDispensing(e), { minLength: 1, maxLength: 2 });
+}
+
+function aimedDispensing(e: EventBoundary): Arbitrary<Dispensing> {
+  const upper = e.drugs.map((d) => d.charAt(0).toUpperCase() + d.slice(1));
+  const drug =
+    preferFirst<string>([pick(e.drugs), 4], [pick(upper), 1], [pick(DECOY_DRUGS), 1]) ??
+    fc.constantFrom(...DECOY_DRUGS);
+  const ownCode = pick(
+    e.codes.filter(isDrugCode).map((c): Code => ({ system: c.system, code: c.code })),
+  );
+  const code = preferFirst<Code>([ownCode, 3], [randomNdc, 1]) ?? randomNdc;
+  const to = e.window.to;
+  const from = e.window.from ?? addMonths(to, -120);
+  return fc
+    .record({
+      drug:
+        e.drugs.length > 0 ? fc.option(drug, { nil: undefined, freq: 8 }) : fc.constant(undefined),
+      code,
+      daysSupply,
+      date: dateNear(
+        e.edges.map((p) => p.date),
+        addDays(from, -SLACK_DAYS),
+        addDays(to, SLACK_DAYS),
+      ),
+    })
+    .map(({ drug: d, code: c, daysSupply: days, date }) => ({
+      date,
+      daysSupply: days,
+      code: c,
+      ...(d !== undefined ? { drug: d } : {}),
+    }));
+}
+
+/** Dispensings with no aim: any listed or decoy drug, dates uniform over MY-11..MY. */
+export function uniformDispensings(b: MeasureBoundaries): Arbitrary<Dispensing[]> {
+  const drug = fc.constantFrom(...b.drugs, ...DECOY_DRUGS);
+  return fc.array(
+    fc
+      .record({
+        drug: fc.option(drug, { nil: undefined }),
+        code: randomNdc,
+        daysSupply: fc.integer({ min: 1, max: 120 }),
+        date: dateBetween(yearStart(b.year - 11), yearEnd(b.year)),
+      })
+      .map(({ drug: d, code, daysSupply: days, date }) => ({
+        date,
+        daysSupply: days,
+        code,
+        ...(d !== undefined ? { drug: d } : {}),
+      })),
+    { minLength: 0, maxLength: 2 },
+  );
+}

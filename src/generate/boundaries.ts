@@ -1,0 +1,375 @@
+import { addDays, addMonths, ageOn, daysBetween, isLeapYear } from '../model/calendarDate.ts';
+import type { IsoDate } from '../model/calendarDate.ts';
+import { CODE_SYSTEMS, SETTINGS } from '../model/member.ts';
+import type { CodeSystem, ProductLine, Setting, StatusKind } from '../model/member.ts';
+import type {
+  CompiledClause,
+  CompiledMeasure,
+  CompiledWindow,
+  EnrollmentSegment,
+} from '../rulepack/compiled.ts';
+import { valueSetHas } from '../rulepack/valueSet.ts';
+import type { ValueSet } from '../rulepack/valueSet.ts';
+
+/**
+ * The interesting points of one compiled measure: the values where a clause flips from true to
+ * false, and the values just on either side. Generators aim at these; coverage and reports can
+ * show them. Plain data (arrays and records only), so it serializes to JSON as it is.
+ */
+export interface MeasureBoundaries {
+  readonly measure: string;
+  readonly year: number;
+  readonly productLines: readonly ProductLine[];
+  readonly ages: readonly AgeBoundary[];
+  readonly sexes: readonly string[];
+  readonly enrollments: readonly EnrollmentBoundary[];
+  readonly events: readonly EventBoundary[];
+  readonly statuses: readonly StatusBoundary[];
+  readonly deaths: readonly DeathBoundary[];
+  /** Every value set the measure reaches, by name, with its codes. */
+  readonly valueSets: readonly BoundaryValueSet[];
+  /** Every drug name any event clause lists (lower case). */
+  readonly drugs: readonly string[];
+  /** Settings some event clause requires or excludes. */
+  readonly settings: readonly Setting[];
+  /**
+   * Event clauses that must hold together for some population or stratum to hold through them
+   * (ids; two or more each), e.g. frailty with advanced illness. Single events are not listed.
+   */
+  readonly conjunctions: readonly (readonly string[])[];
+}
+
+/** Product lines a clause applies to, after every enclosing clause's scope; all when unscoped. */
+type Scope = readonly ProductLine[];
+
+export interface AgePoint {
+  readonly birthDate: IsoDate;
+  /** Age in whole years on the clause's `asOf`. */
+  readonly age: number;
+  /** Why this birth date: `birthday-on-asOf`, `birthday-day-after-asOf` or `feb-29`. */
+  readonly reason: 'birthday-on-asOf' | 'birthday-day-after-asOf' | 'feb-29';
+}
+
+export interface AgeBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly asOf: IsoDate;
+  readonly min?: number;
+  readonly max?: number;
+  /** Birth dates giving ages min-1, min, max and max+1 on `asOf`, at both ends of each age. */
+  readonly points: readonly AgePoint[];
+}
+
+export type EdgeLabel = 'inside' | 'from' | 'to' | 'before-from' | 'after-to';
+
+export interface DatePoint {
+  readonly date: IsoDate;
+  readonly label: EdgeLabel;
+  readonly inside: boolean;
+}
+
+export interface EnrollmentBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly anchor?: IsoDate;
+  readonly benefit: 'medical' | 'pharmacy' | 'any';
+  /** Calendar-year segments with their gap allowance, per product line. */
+  readonly segments: Readonly<Record<ProductLine, readonly EnrollmentSegment[]>>;
+}
+
+export interface BoundaryCode {
+  readonly system: CodeSystem;
+  readonly code: string;
+  /** The value set the code is in, or (for a near miss) the one it is just outside of. */
+  readonly valueSet: string;
+}
+
+export interface EventBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly window: CompiledWindow;
+  /** Inside first, then from, to, from-1, to+1 (from and from-1 only when the window has a start). */
+  readonly edges: readonly DatePoint[];
+  readonly records: readonly ('claims' | 'observations' | 'dispensings')[];
+  readonly valueSets: readonly string[];
+  /** Codes that match the clause. */
+  readonly codes: readonly BoundaryCode[];
+  /**
+   * Codes just outside the clause's value sets: a character dropped, the last digit changed, or
+   * the same code under a neighbouring code system.
+   */
+  readonly nearMisses: readonly BoundaryCode[];
+  readonly drugs: readonly string[];
+  readonly settings?: readonly Setting[];
+  readonly excludeSettings?: readonly Setting[];
+  readonly minDistinctDates: number;
+}
+
+export interface StatusBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly kinds: readonly StatusKind[];
+  readonly window: CompiledWindow;
+  readonly edges: readonly DatePoint[];
+}
+
+export interface DeathBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly window: CompiledWindow;
+  readonly edges: readonly DatePoint[];
+}
+
+export interface BoundaryValueSet {
+  readonly name: string;
+  readonly codes: readonly { readonly system: CodeSystem; readonly code: string }[];
+}
+
+/**
+ * Walks a compiled measure (initial population, denominator, exclusions, every rate and stratum,
+ * and the shared definitions they reach) and collects its boundaries.
+ *
+ * @example
+ * const b = measureBoundaries(pack.measures.get('COL-E')!);
+ * b.ages[0]?.points.map((p) => [p.birthDate, p.age]); // ages 45, 46, 75, 76 on 2025-12-31
+ */
+export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
+  const ages: AgeBoundary[] = [];
+  const sexes = new Set<string>();
+  const enrollments: EnrollmentBoundary[] = [];
+  const events: EventBoundary[] = [];
+  const statuses: StatusBoundary[] = [];
+  const deaths: DeathBoundary[] = [];
+  const valueSets = new Map<string, ValueSet>();
+  const drugs = new Set<string>();
+  const settings = new Set<Setting>();
+  const seen = new Set<CompiledClause>();
+
+  const visit = (clause: CompiledClause, outer: Scope): void => {
+    if (seen.has(clause)) return;
+    seen.add(clause);
+    const scope = clause.productLines
+      ? outer.filter((l) => clause.productLines?.has(l) === true)
+      : outer;
+    const common = { clauseId: clause.id, scope };
+    switch (clause.kind) {
+      case 'all':
+      case 'any':
+        for (const child of clause.children) visit(child, scope);
+        return;
+      case 'not':
+      case 'ref':
+        visit(clause.child, scope);
+        return;
+      case 'age':
+        ages.push({
+          ...common,
+          asOf: clause.asOf,
+          ...(clause.min !== undefined ? { min: clause.min } : {}),
+          ...(clause.max !== undefined ? { max: clause.max } : {}),
+          points: agePoints(clause.asOf, clause.min, clause.max),
+        });
+        return;
+      case 'sex':
+        for (const s of clause.sexes) sexes.add(s);
+        return;
+      case 'enrollment':
+        enrollments.push({
+          ...common,
+          ...(clause.anchor !== undefined ? { anchor: clause.anchor } : {}),
+          benefit: clause.benefit,
+          segments: clause.segments,
+        });
+        return;
+      case 'event': {
+        for (const vs of clause.valueSets) valueSets.set(vs.name, vs);
+        for (const d of clause.drugs ?? []) drugs.add(d);
+        for (const s of clause.settings ?? []) settings.add(s);
+        for (const s of clause.excludeSettings ?? []) settings.add(s);
+        events.push({
+          ...common,
+          window: clause.window,
+          edges: windowEdges(clause.window),
+          records: [...clause.records],
+          valueSets: clause.valueSets.map((vs) => vs.name),
+          codes: clause.valueSets.flatMap((vs) =>
+            codesOf(vs).map((c) => ({ ...c, valueSet: vs.name })),
+          ),
+          nearMisses: nearMisses(clause.valueSets),
+          drugs: [...(clause.drugs ?? [])],
+          ...(clause.settings ? { settings: [...clause.settings] } : {}),
+          ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
+          minDistinctDates: clause.minDistinctDates,
+        });
+        return;
+      }
+      case 'status':
+        statuses.push({
+          ...common,
+          kinds: [...clause.kinds],
+          window: clause.window,
+          edges: windowEdges(clause.window),
+        });
+        return;
+      case 'death':
+        deaths.push({ ...common, window: clause.window, edges: windowEdges(clause.window) });
+        return;
+    }
+  };
+
+  const all: Scope = measure.productLines;
+  const roots = [
+    measure.initialPopulation,
+    ...(measure.denominator ? [measure.denominator] : []),
+    ...(measure.denominatorExclusion ? [measure.denominatorExclusion] : []),
+    ...measure.rates.map((r) => r.numerator),
+    ...measure.strata.map((s) => s.when),
+  ];
+  for (const root of roots) visit(root, all);
+  const conjunctions = new Map<string, string[]>();
+  for (const root of roots) {
+    for (const way of waysToHold(root)) {
+      if (way.length >= 2) conjunctions.set(way.join('|'), way);
+    }
+  }
+
+  return {
+    measure: measure.id,
+    year: measure.year,
+    productLines: measure.productLines,
+    ages,
+    sexes: [...sexes],
+    enrollments,
+    events,
+    statuses,
+    deaths,
+    valueSets: [...valueSets.values()].map((vs) => ({ name: vs.name, codes: codesOf(vs) })),
+    drugs: [...drugs],
+    settings: SETTINGS.filter((s) => settings.has(s)),
+    conjunctions: [...conjunctions.values()],
+  };
+}
+
+/** More ways than this are not worth aiming at one by one. */
+const MAX_WAYS = 64;
+
+/**
+ * The sets of event clauses that together make `clause` true, in disjunctive normal form over
+ * events only (ages, statuses and the like are aimed at separately). Negated events are left
+ * out: the generator reaches "absent" without help.
+ */
+function waysToHold(clause: CompiledClause): string[][] {
+  switch (clause.kind) {
+    case 'event':
+      return [[clause.id]];
+    case 'ref':
+      return waysToHold(clause.child);
+    case 'any':
+      return clause.children.flatMap(waysToHold).slice(0, MAX_WAYS);
+    case 'all':
+      return clause.children.reduce<string[][]>(
+        (acc, child) =>
+          acc
+            .flatMap((a) => waysToHold(child).map((w) => [...new Set([...a, ...w])].sort()))
+            .slice(0, MAX_WAYS),
+        [[]],
+      );
+    default:
+      return [[]];
+  }
+}
+
+/** `date` minus `years` whole years (Feb 29 becomes Feb 28 in a non-leap year). */
+function yearsBefore(date: IsoDate, years: number): IsoDate {
+  return addMonths(date, -12 * years);
+}
+
+/**
+ * Birth dates for ages min-1, min, max and max+1 on `asOf`. Each age is hit at both ends of its
+ * one-year cohort: the birthday falls on `asOf` (just turned that age) and on the day after
+ * (about to turn one older). Feb 29 birth dates in the leap years around each threshold are added,
+ * since a Feb 29 birthday is reached on Mar 1 in a non-leap year.
+ */
+function agePoints(asOf: IsoDate, min?: number, max?: number): AgePoint[] {
+  const targets = new Set<number>();
+  if (min !== undefined) [min - 1, min].forEach((a) => targets.add(a));
+  if (max !== undefined) [max, max + 1].forEach((a) => targets.add(a));
+  const points = new Map<IsoDate, AgePoint>();
+  const add = (birthDate: IsoDate, reason: AgePoint['reason']) => {
+    if (birthDate > asOf || points.has(birthDate)) return;
+    points.set(birthDate, { birthDate, age: ageOn(birthDate, asOf), reason });
+  };
+  const asOfYear = Number(asOf.slice(0, 4));
+  for (const age of [...targets].filter((a) => a >= 0).sort((a, b) => a - b)) {
+    add(yearsBefore(asOf, age), 'birthday-on-asOf');
+    add(yearsBefore(addDays(asOf, 1), age + 1), 'birthday-day-after-asOf');
+    for (let y = asOfYear - age - 3; y <= asOfYear - age + 3; y++) {
+      if (isLeapYear(y)) add(`${String(y).padStart(4, '0')}-02-29`, 'feb-29');
+    }
+  }
+  return [...points.values()];
+}
+
+/**
+ * Dates around a window: a date inside first (the simplest), then each edge and the day beyond
+ * it. A window without a start ("any time through Dec 31") gets an inside date three years back.
+ */
+function windowEdges(w: CompiledWindow): DatePoint[] {
+  const inside =
+    w.from === undefined
+      ? addMonths(w.to, -36)
+      : addDays(w.from, Math.floor(daysBetween(w.from, w.to) / 2));
+  const points: DatePoint[] = [{ date: inside, label: 'inside', inside: true }];
+  if (w.from !== undefined) points.push({ date: w.from, label: 'from', inside: true });
+  points.push({ date: w.to, label: 'to', inside: true });
+  if (w.from !== undefined) {
+    points.push({ date: addDays(w.from, -1), label: 'before-from', inside: false });
+  }
+  points.push({ date: addDays(w.to, 1), label: 'after-to', inside: false });
+  return points;
+}
+
+/** The codes of a value set in a stable order (system order of the contract, then code). */
+function codesOf(vs: ValueSet): { system: CodeSystem; code: string }[] {
+  return CODE_SYSTEMS.flatMap((system) =>
+    [...(vs.codes.get(system) ?? [])].sort().map((code) => ({ system, code })),
+  );
+}
+
+/** The code system a careless mapping would confuse a system with. */
+const NEIGHBOUR_SYSTEM: Readonly<Record<CodeSystem, CodeSystem>> = {
+  ICD10CM: 'ICD10PCS',
+  ICD10PCS: 'ICD10CM',
+  CPT: 'HCPCS',
+  'CPT-CAT-II': 'CPT',
+  HCPCS: 'CPT',
+  LOINC: 'SNOMEDCT',
+  SNOMEDCT: 'LOINC',
+  NDC: 'RXNORM',
+  RXNORM: 'NDC',
+};
+
+/** At most this many near misses per clause: enough variety, small enough to keep in memory. */
+const MAX_NEAR_MISSES = 200;
+
+/** Codes just outside a clause's value sets, each named after the value set it is near. */
+function nearMisses(valueSets: readonly ValueSet[]): BoundaryCode[] {
+  const inAny = (system: CodeSystem, code: string) =>
+    valueSets.some((vs) => valueSetHas(vs, system, code));
+  const out = new Map<string, BoundaryCode>();
+  const add = (system: CodeSystem, code: string, valueSet: string) => {
+    const key = `${system}|${code}`;
+    if (code.length === 0 || out.has(key) || inAny(system, code)) return;
+    out.set(key, { system, code, valueSet });
+  };
+  for (const vs of valueSets) {
+    for (const { system, code } of codesOf(vs)) {
+      if (out.size >= MAX_NEAR_MISSES) break;
+      if (code.length > 3) add(system, code.slice(0, -1), vs.name);
+      const last = code.at(-1) ?? '';
+      if (/\d/.test(last)) add(system, `${code.slice(0, -1)}${(Number(last) + 1) % 10}`, vs.name);
+      add(NEIGHBOUR_SYSTEM[system], code, vs.name);
+    }
+  }
+  return [...out.values()];
+}

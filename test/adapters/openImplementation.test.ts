@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Implementation } from '../../src/adapters/implementation.ts';
+import { openImplementation } from '../../src/adapters/openImplementation.ts';
+import { ROOT, caseOf, fates, screenedAt50 } from './members.ts';
+
+const opened: Implementation[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((impl) => impl.close()));
+});
+
+async function open(spec: string): Promise<Implementation> {
+  const impl = await openImplementation(spec, { cwd: ROOT });
+  opened.push(impl);
+  return impl;
+}
+
+describe('openImplementation', () => {
+  it('loads a path to a TypeScript file as a module', async () => {
+    const impl = await open('fixtures/implementations/col-e-correct.ts');
+    expect('pids' in impl).toBe(false);
+    expect(fates(await impl.evaluate([caseOf(screenedAt50)]))).toEqual({
+      'case-M-SCREENED-50': 'ok',
+    });
+  });
+
+  it('starts anything else as a process', async () => {
+    const impl = await open('python3 fixtures/implementations/col-e-correct.py');
+    expect(impl.label).toBe('python3 fixtures/implementations/col-e-correct.py');
+    expect('pids' in impl).toBe(true);
+    expect(fates(await impl.evaluate([caseOf(screenedAt50)]))).toEqual({
+      'case-M-SCREENED-50': 'ok',
+    });
+  });
+});
