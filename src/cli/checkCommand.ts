@@ -18,7 +18,7 @@ import { loadMeasure } from './loadMeasure.ts';
 import { parseYear } from './main.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
-export const DEFAULT_RUNS = 1000;
+export const DEFAULT_RUNS = 3000;
 
 interface CheckCliOptions {
   impl?: string;

@@ -16,7 +16,8 @@ import {
 import { uniformDispensings } from './_internals/dispensings.ts';
 import { ruleAwareEnrollments, uniformEnrollments } from './_internals/enrollments.ts';
 import { uniformObservations } from './_internals/observations.ts';
-import { ruleAwareRecords } from './_internals/records.ts';
+import { focusedRecords, ruleAwareRecords } from './_internals/records.ts';
+import { focusedBasics } from './_internals/focused.ts';
 import type { Records } from './_internals/records.ts';
 import { ruleAwareStatuses, uniformStatuses } from './_internals/statuses.ts';
 
@@ -55,34 +56,70 @@ export function memberArbitrary(
       ? fc.constant(options.id ?? 'M1')
       : options.id;
   const rule = options.mode === 'rule-aware';
-  const records: Arbitrary<Records> = rule
-    ? ruleAwareRecords(b)
-    : fc.record({
-        claims: uniformClaims(b),
-        observations: uniformObservations(b),
-        dispensings: uniformDispensings(b),
-      });
-  return fc
-    .record({
-      id,
-      birthDate: rule ? ruleAwareBirthDate(b) : uniformBirthDate(),
-      sex: rule ? ruleAwareSex(b) : uniformSex(),
-      deathDate: rule ? ruleAwareDeathDate(b) : uniformDeathDate(b.year),
-      enrollments: rule ? ruleAwareEnrollments(b, options.productLine) : uniformEnrollments(b.year),
-      statuses: rule ? ruleAwareStatuses(b) : uniformStatuses(b.year),
-      records,
-    })
-    .map(
-      ({ id: memberId, birthDate, sex, deathDate, enrollments, statuses, records: r }): Member => ({
-        id: memberId,
-        birthDate,
-        sex,
-        ...(deathDate !== undefined ? { deathDate } : {}),
-        enrollments,
-        statuses,
-        claims: r.claims,
-        dispensings: r.dispensings,
-        observations: r.observations,
+  if (!rule) {
+    return toMember(
+      fc.record({
+        id,
+        birthDate: uniformBirthDate(),
+        sex: uniformSex(),
+        deathDate: uniformDeathDate(b.year),
+        enrollments: uniformEnrollments(b.year),
+        statuses: uniformStatuses(b.year),
+        records: fc.record({
+          claims: uniformClaims(b),
+          observations: uniformObservations(b),
+          dispensings: uniformDispensings(b),
+        }),
       }),
     );
+  }
+  // Wide members combine every boundary at once and find interactions; focused members are in
+  // the initial population by age and coverage and carry one aimed bundle of records, so each
+  // window edge and exclusion decides the outcome often. Wide comes first: it shrinks there.
+  const wide = fc.record({
+    id,
+    birthDate: ruleAwareBirthDate(b),
+    sex: ruleAwareSex(b),
+    deathDate: ruleAwareDeathDate(b),
+    enrollments: ruleAwareEnrollments(b, options.productLine),
+    statuses: ruleAwareStatuses(b),
+    records: ruleAwareRecords(b),
+  });
+  const basics = focusedBasics(measure, b, options.productLine);
+  const focused = fc.record({
+    id,
+    birthDate: basics.birthDate,
+    sex: ruleAwareSex(b),
+    deathDate: fc.constant(undefined),
+    enrollments: basics.enrollments,
+    statuses: ruleAwareStatuses(b),
+    records: focusedRecords(b),
+  });
+  return toMember(fc.oneof({ withCrossShrink: true }, wide, focused));
+}
+
+interface MemberParts {
+  id: string;
+  birthDate: string;
+  sex: Member['sex'];
+  deathDate: string | undefined;
+  enrollments: Member['enrollments'];
+  statuses: Member['statuses'];
+  records: Records;
+}
+
+function toMember(parts: Arbitrary<MemberParts>): Arbitrary<Member> {
+  return parts.map(
+    ({ id: memberId, birthDate, sex, deathDate, enrollments, statuses, records: r }): Member => ({
+      id: memberId,
+      birthDate,
+      sex,
+      ...(deathDate !== undefined ? { deathDate } : {}),
+      enrollments,
+      statuses,
+      claims: r.claims,
+      dispensings: r.dispensings,
+      observations: r.observations,
+    }),
+  );
 }

@@ -10,6 +10,7 @@ import { ImplementationError } from '../adapters/implementation.ts';
 import { decidingChildren, populationTraces } from '../engine/explain.ts';
 import { evaluateMeasure } from '../engine/evaluate.ts';
 import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
+import { PRODUCT_LINES } from '../model/member.ts';
 import type { Member, ProductLine } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { Request } from '../model/request.ts';
@@ -144,7 +145,8 @@ async function checkProductLine(
   productLine: ProductLine,
 ): Promise<ProductLineResult> {
   const started = performance.now();
-  const { measure, implementation, seed } = options;
+  const { measure, implementation } = options;
+  const seed = lineSeed(options.seed, productLine);
   const request: Request = { measure: measure.id, year: measure.year, productLine };
   const arbitrary = memberArbitrary(measure, { productLine, mode: options.generator });
   const judge = new Judge(measure, request, implementation, productLine);
@@ -189,7 +191,7 @@ async function checkProductLine(
   const maxFindings = options.maxFindings ?? 5;
   const findings: Finding[] = [];
   for (const s of screened.slice(0, maxFindings)) {
-    findings.push(await shrinkFinding(judge, arbitrary, seed, s, options.path));
+    findings.push(await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed));
   }
   return {
     productLine,
@@ -200,6 +202,14 @@ async function checkProductLine(
     unreportedFindings: Math.max(0, screened.length - maxFindings),
     durationMs: performance.now() - started,
   };
+}
+
+/**
+ * Each product line draws its own members (the same seed would give the same members on every
+ * line), derived from the run's seed so `--seed` and `--product-line` replay them.
+ */
+export function lineSeed(seed: number, productLine: ProductLine): number {
+  return (seed + 7919 * PRODUCT_LINES.indexOf(productLine)) | 0;
 }
 
 /** The value fast-check generates at `path` (its first segment is the run index). */
@@ -226,6 +236,7 @@ async function shrinkFinding(
   seed: number,
   screened: Screened,
   replayPath: string | undefined,
+  runSeed: number,
 ): Promise<Finding> {
   const timeout = screened.key === 'failure:timeout';
   let shrinkSteps = 0;
@@ -258,7 +269,7 @@ async function shrinkFinding(
     ...(verdict.failure ? { failure: verdict.failure } : {}),
     decidingClauses: verdict.deciding,
     occurrences: screened.count,
-    seed,
+    seed: runSeed,
     path: result.counterexamplePath ?? String(screened.index),
     shrinkSteps: Math.max(0, shrinkSteps - 1),
     member,

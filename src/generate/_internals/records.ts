@@ -30,6 +30,18 @@ const EMPTY: Bundle = { claims: [], observations: [], dispensings: [] };
  * claims. Shrinks toward fewer bundles, then fewer records in each.
  */
 export function ruleAwareRecords(b: MeasureBoundaries): Arbitrary<Records> {
+  return recordsFrom(b, { minBundles: 0, maxBundles: 4, noise: true });
+}
+
+/** Records aimed at exactly one event clause (or one conjunction), without noise. */
+export function focusedRecords(b: MeasureBoundaries): Arbitrary<Records> {
+  return recordsFrom(b, { minBundles: 1, maxBundles: 1, noise: false });
+}
+
+function recordsFrom(
+  b: MeasureBoundaries,
+  options: { minBundles: number; maxBundles: number; noise: boolean },
+): Arbitrary<Records> {
   const byId = new Map<string, Arbitrary<Bundle>>();
   for (const e of b.events) {
     const arb = forEvent(b, e);
@@ -43,10 +55,17 @@ export function ruleAwareRecords(b: MeasureBoundaries): Arbitrary<Records> {
   const targets = [...byId.values(), ...conjunctions];
   const aimed =
     targets.length > 0
-      ? fc.array(fc.oneof(...targets), { minLength: 0, maxLength: 4 })
+      ? fc.array(fc.oneof(...targets), {
+          minLength: options.minBundles,
+          maxLength: options.maxBundles,
+        })
       : fc.constant<Bundle[]>([]);
   return fc
-    .record({ aimed, noise: noiseClaims(b), noiseFirst: fc.boolean() })
+    .record({
+      aimed,
+      noise: options.noise ? noiseClaims(b) : fc.constant<ClaimDraft[]>([]),
+      noiseFirst: fc.boolean(),
+    })
     .map(({ aimed: bundles, noise, noiseFirst }) => {
       const all = merge(bundles);
       const claims = noiseFirst ? [...noise, ...all.claims] : [...all.claims, ...noise];
