@@ -71,6 +71,8 @@ export interface ProductLineResult {
   /** Distinct findings seen but not shrunk because of `maxFindings`. */
   readonly unreportedFindings: number;
   readonly durationMs: number;
+  /** The implementation stopped working during this product line; counts are up to that point. */
+  readonly stopped?: true;
 }
 
 export interface CheckResult {
@@ -114,11 +116,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       results.push(result);
       options.onProductLine?.(result);
     } catch (e) {
-      if (!(e instanceof ImplementationError)) throw e;
+      if (!(e instanceof LineAborted)) throw e;
+      // Keep what this product line had computed before the implementation stopped working.
+      const stopped = { ...e.partial, stopped: true as const };
+      results.push(stopped);
+      options.onProductLine?.(stopped);
       aborted = {
         productLine,
-        message: e.message,
-        ...(e.stderr !== undefined ? { stderr: e.stderr } : {}),
+        message: e.cause.message,
+        ...(e.cause.stderr !== undefined ? { stderr: e.cause.stderr } : {}),
       };
       break;
     }
@@ -152,7 +158,7 @@ async function checkProductLine(
   const judge = new Judge(measure, request, implementation, productLine);
 
   let screened: Screened[];
-  let cases: number;
+  let cases = 0;
   let discrepantCases = 0;
   let failedCases = 0;
   if (options.path !== undefined) {
@@ -169,14 +175,22 @@ async function checkProductLine(
     }
   } else {
     const members = fc.sample(arbitrary, { seed, numRuns: options.runs });
-    cases = members.length;
     const byKey = new Map<string, Screened>();
     const batchSize = options.batchSize ?? 256;
+    cases = 0;
     for (let start = 0; start < members.length; start += batchSize) {
       const batch = members
         .slice(start, start + batchSize)
         .map((member, i) => ({ member, index: start + i }));
-      for (const verdict of await judge.judge(batch)) {
+      let verdicts: Verdict[];
+      try {
+        verdicts = await judge.judge(batch);
+      } catch (e) {
+        if (!(e instanceof ImplementationError)) throw e;
+        throw new LineAborted(e, partial(byKey.size, []));
+      }
+      cases += batch.length;
+      for (const verdict of verdicts) {
         if (verdict.key === undefined) continue;
         if (verdict.key.startsWith('failure:')) failedCases += 1;
         else discrepantCases += 1;
@@ -191,17 +205,36 @@ async function checkProductLine(
   const maxFindings = options.maxFindings ?? 5;
   const findings: Finding[] = [];
   for (const s of screened.slice(0, maxFindings)) {
-    findings.push(await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed));
+    try {
+      findings.push(await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed));
+    } catch (e) {
+      if (!(e instanceof ImplementationError)) throw e;
+      throw new LineAborted(e, partial(screened.length, findings));
+    }
   }
-  return {
-    productLine,
-    cases,
-    discrepantCases,
-    failedCases,
-    findings,
-    unreportedFindings: Math.max(0, screened.length - maxFindings),
-    durationMs: performance.now() - started,
-  };
+  return partial(screened.length, findings);
+
+  function partial(distinct: number, shrunk: readonly Finding[]): ProductLineResult {
+    return {
+      productLine,
+      cases,
+      discrepantCases,
+      failedCases,
+      findings: shrunk,
+      unreportedFindings: Math.max(0, distinct - shrunk.length),
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+/** The implementation stopped working part way through a product line. */
+class LineAborted extends Error {
+  constructor(
+    override readonly cause: ImplementationError,
+    readonly partial: ProductLineResult,
+  ) {
+    super(cause.message);
+  }
 }
 
 /**

@@ -26,8 +26,9 @@ export class ConsoleReporter implements Reporter {
 
   onProductLineEnd(r: ProductLineResult): void {
     const distinct = r.findings.length + r.unreportedFindings;
-    const status =
-      r.discrepantCases + r.failedCases === 0
+    const status = r.stopped
+      ? `stopped: the implementation failed repeatedly after ${r.cases} cases`
+      : r.discrepantCases + r.failedCases === 0
         ? 'agree'
         : [
             r.discrepantCases > 0 ? `${r.discrepantCases} discrepant` : '',
@@ -49,7 +50,9 @@ export class ConsoleReporter implements Reporter {
     if (result.aborted) {
       w(
         `\nSTOPPED on ${result.aborted.productLine}: ${result.aborted.message}\n` +
-          (result.aborted.stderr ? `stderr:\n${indent(result.aborted.stderr, '  ')}\n` : ''),
+          (result.aborted.stderr && !result.aborted.message.includes(result.aborted.stderr.trim())
+            ? `stderr:\n${indent(result.aborted.stderr, '  ')}\n`
+            : ''),
       );
     }
     const total = result.productLines.reduce((n, r) => n + r.cases, 0);
