@@ -118,13 +118,14 @@ function describeEvidence(e: Evidence, result: boolean): string {
           s.gaps.length === 0
             ? 'no gap'
             : s.gaps.map((g) => `gap ${g.start}..${g.end} (${g.days} days)`).join(', ');
+        const a = s.allowance;
         const allowance =
-          s.allowance.gaps === 0
+          a.gaps === 0
             ? 'no gap allowed'
-            : `${s.allowance.gaps} gap of ${s.allowance.maxDays !== undefined ? `${s.allowance.maxDays} days` : `${s.allowance.maxMonths ?? 0} month(s)`} allowed`;
-        parts.push(
-          `${s.from}..${s.to}: ${gaps}${s.ok ? '' : ` (fails: ${s.reason ?? ''})`}; ${allowance}`,
-        );
+            : `allowed: ${a.gaps} gap${a.gaps > 1 ? 's' : ''} of up to ${
+                a.maxDays !== undefined ? `${a.maxDays} days` : `${a.maxMonths ?? 0} month(s)`
+              }`;
+        parts.push(`${s.from}..${s.to}: ${gaps}, ${s.ok ? 'ok' : 'FAILS'} (${allowance})`);
       }
       return parts.join('; ');
     }

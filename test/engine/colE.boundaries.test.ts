@@ -361,7 +361,7 @@ describe('COL-E explanations of the boundary members', () => {
     });
     expect(evidence.segments.find((s) => s.from === '2024-01-01')?.ok).toBe(true);
     expect(describeClause(findClause(trace, 'continuous-enrollment-my-and-prior'))).toContain(
-      '2025-01-01..2025-12-31: gap 2025-03-01..2025-04-15 (46 days) (fails: gap 2025-03-01..2025-04-15 is 46 days; at most 45 allowed)',
+      '2025-01-01..2025-12-31: gap 2025-03-01..2025-04-15 (46 days), FAILS (allowed: 1 gap of up to 45 days)',
     );
   });
 
