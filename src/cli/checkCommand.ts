@@ -139,6 +139,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       runs: opts.runs,
       seed,
       generator: opts.generator,
+      ...(opts.path !== undefined ? { replayPath: opts.path } : {}),
     });
   }
   try {

@@ -95,7 +95,13 @@ export function memberArbitrary(
     statuses: ruleAwareStatuses(b),
     records: focusedRecords(b),
   });
-  return toMember(fc.oneof({ withCrossShrink: true }, wide, focused));
+  return toMember(
+    fc.oneof(
+      { withCrossShrink: true },
+      { arbitrary: wide, weight: 1 },
+      { arbitrary: focused, weight: 2 },
+    ),
+  );
 }
 
 interface MemberParts {

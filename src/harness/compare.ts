@@ -32,14 +32,16 @@ export function compareOutcomes(
   );
   if (ip || !reference.initialPopulation) return ip;
   const den = diff('denominator', reference.denominator, implementation.denominator);
-  if (den || !reference.denominator) return den;
-  const excl = diff(
-    'denominatorExclusion',
-    reference.denominatorExclusion,
-    implementation.denominatorExclusion,
-  );
+  if (den) return den;
+  const excl = reference.denominator
+    ? diff(
+        'denominatorExclusion',
+        reference.denominatorExclusion,
+        implementation.denominatorExclusion,
+      )
+    : undefined;
   if (excl) return excl;
-  if (!reference.denominatorExclusion) {
+  if (reference.denominator && !reference.denominatorExclusion) {
     const rates = numeratorMap(reference.numerator);
     const theirs = numeratorMap(implementation.numerator);
     const single = typeof reference.numerator === 'boolean';

@@ -20,7 +20,9 @@ export class ConsoleReporter implements Reporter {
   onRunStart(info: RunInfo): void {
     this.options.write(
       `measurecheck check: ${info.measure} ${info.year} (rule pack ${info.pack.id} v${info.pack.version}) against ${info.implementation}\n` +
-        `generator ${info.generator}, ${info.runs} cases per product line, seed ${info.seed}\n\n`,
+        (info.replayPath !== undefined
+          ? `replaying the case at seed ${info.seed}, path ${info.replayPath} (generator ${info.generator})\n\n`
+          : `generator ${info.generator}, ${info.runs} cases per product line, seed ${info.seed}\n\n`),
     );
   }
 

@@ -64,8 +64,13 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="measurecheck ${xml(name)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
+/**
+ * What XML 1.0 cannot carry: C0 controls other than tab and newlines, U+FFFE, U+FFFF and
+ * unpaired surrogates (a crashing program's stderr can hold any of them).
+ */
+const XML_INVALID =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function xml(s: string): string {
   // Characters XML 1.0 cannot carry at all (control characters from a crashing program's output)

@@ -10,6 +10,8 @@ export interface RunInfo {
   readonly runs: number;
   readonly seed: number;
   readonly generator: string;
+  /** Set when one case is replayed (`--path`) instead of a full run. */
+  readonly replayPath?: string;
 }
 
 /**

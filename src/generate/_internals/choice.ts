@@ -30,3 +30,13 @@ export function sometimes<T>(arbitrary: Arbitrary<T>, chance: number): Arbitrary
     { arbitrary, weight: some },
   );
 }
+
+/**
+ * One to `maxLength` values. Filtered from an array that may be empty rather than built with
+ * `fc.array({ minLength: 1 })`, whose shrinker cannot drop an item behind the one that must stay
+ * (it would shrink [needed, extra] no further), so a counterexample would keep a record that
+ * plays no part.
+ */
+export function oneOrMore<T>(arbitrary: Arbitrary<T>, maxLength: number): Arbitrary<T[]> {
+  return fc.array(arbitrary, { maxLength }).filter((values) => values.length > 0);
+}

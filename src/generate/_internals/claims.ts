@@ -4,7 +4,7 @@ import { addDays, addMonths } from '../../model/calendarDate.ts';
 import { SETTINGS } from '../../model/member.ts';
 import type { Claim, Code, Setting } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
-import { pick, preferFirst, sometimes } from './choice.ts';
+import { oneOrMore, pick, preferFirst, sometimes } from './choice.ts';
 import { allCodes, decoyCodes, noiseCodes, settingFor, withDot } from './codes.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
@@ -35,13 +35,13 @@ export function aimedClaims(
     .record({
       code,
       dotted: fc.boolean(),
-      dates: fc.array(
+      dates: oneOrMore(
         dateNear(
           e.edges.map((p) => p.date),
           addDays(from, -SLACK_DAYS),
           addDays(to, SLACK_DAYS),
         ),
-        { minLength: 1, maxLength: Math.max(2, e.minDistinctDates + 1) },
+        Math.max(2, e.minDistinctDates + 1),
       ),
       setting: settingFor(e),
       second: second ? sometimes(second, 0.3) : fc.constant(undefined),
@@ -85,7 +85,7 @@ export function uniformClaims(b: MeasureBoundaries): Arbitrary<Claim[]> {
   const draft = fc.record({
     date: dateBetween(yearStart(b.year - 11), yearEnd(b.year)),
     setting: fc.constantFrom<Setting>(...SETTINGS),
-    codes: fc.array(code, { minLength: 1, maxLength: 2 }),
+    codes: oneOrMore(code, 2),
   });
   return fc.array(draft, { minLength: 0, maxLength: 8 }).map(withIds);
 }

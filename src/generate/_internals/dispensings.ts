@@ -4,7 +4,7 @@ import { addDays, addMonths } from '../../model/calendarDate.ts';
 import type { Code, Dispensing } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
 import { DECOY_DRUGS } from './codes.ts';
-import { pick, preferFirst } from './choice.ts';
+import { oneOrMore, pick, preferFirst } from './choice.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
 /** How far outside a window the non-edge dates of aimed records may fall. */
@@ -31,7 +31,7 @@ const daysSupply = fc.oneof(
 export function aimedDispensings(e: EventBoundary): Arbitrary<Dispensing[]> | undefined {
   if (!e.records.includes('dispensings')) return undefined;
   if (e.drugs.length === 0 && !e.codes.some(isDrugCode)) return undefined;
-  return fc.array(aimedDispensing(e), { minLength: 1, maxLength: 2 });
+  return oneOrMore(aimedDispensing(e), 2);
 }
 
 function aimedDispensing(e: EventBoundary): Arbitrary<Dispensing> {

@@ -5,7 +5,7 @@ import { SETTINGS } from '../../model/member.ts';
 import type { Code, Observation, Setting } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
 import { allCodes, noiseCodes, settingFor } from './codes.ts';
-import { pick, preferFirst } from './choice.ts';
+import { oneOrMore, pick, preferFirst } from './choice.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
 /** How far outside a window the non-edge dates of aimed records may fall. */
@@ -20,7 +20,7 @@ const isLoinc = (c: Code) => c.system === 'LOINC';
  */
 export function aimedObservations(e: EventBoundary): Arbitrary<Observation[]> | undefined {
   if (!e.records.includes('observations') || !e.codes.some(isLoinc)) return undefined;
-  return fc.array(aimedObservation(e), { minLength: 1, maxLength: 2 });
+  return oneOrMore(aimedObservation(e), 2);
 }
 
 function aimedObservation(e: EventBoundary): Arbitrary<Observation> {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import type { Claim, Dispensing, Observation } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
-import { preferFirst } from './choice.ts';
+import { oneOrMore, preferFirst } from './choice.ts';
 import { aimedClaims, noiseClaims, withIds } from './claims.ts';
 import type { ClaimDraft } from './claims.ts';
 import { aimedDispensings } from './dispensings.ts';
@@ -33,7 +33,7 @@ export function ruleAwareRecords(b: MeasureBoundaries): Arbitrary<Records> {
   return recordsFrom(b, { minBundles: 0, maxBundles: 4, noise: true });
 }
 
-/** Records aimed at exactly one event clause (or one conjunction), without noise. */
+/** Records aimed at one event clause (or one conjunction), without noise; rarely none. */
 export function focusedRecords(b: MeasureBoundaries): Arbitrary<Records> {
   return recordsFrom(b, { minBundles: 1, maxBundles: 1, noise: false });
 }
@@ -50,16 +50,37 @@ function recordsFrom(
   const conjunctions = b.conjunctions.flatMap((ids) => {
     const parts = ids.map((id) => byId.get(id));
     if (parts.some((p) => p === undefined)) return [];
-    return [fc.tuple(...(parts as Arbitrary<Bundle>[])).map((bundles) => merge(bundles))];
+    // Each part can shrink away on its own (to an empty bundle), so a counterexample keeps only
+    // the parts of a conjunction that matter.
+    const droppable = (parts as Arbitrary<Bundle>[]).map((p) =>
+      fc.oneof(
+        { withCrossShrink: true },
+        { arbitrary: fc.constant(EMPTY), weight: 1 },
+        { arbitrary: p, weight: 19 },
+      ),
+    );
+    return [fc.tuple(...droppable).map((bundles) => merge(bundles))];
   });
   const targets = [...byId.values(), ...conjunctions];
   const aimed =
-    targets.length > 0
-      ? fc.array(fc.oneof(...targets), {
-          minLength: options.minBundles,
-          maxLength: options.maxBundles,
-        })
-      : fc.constant<Bundle[]>([]);
+    targets.length === 0
+      ? fc.constant<Bundle[]>([])
+      : options.minBundles > 0
+        ? // Shrinks to no bundle at all (the first option), so a focused member's records can go.
+          fc.oneof(
+            { withCrossShrink: true },
+            { arbitrary: fc.constant<Bundle[]>([]), weight: 1 },
+            {
+              arbitrary: oneOrMore(
+                fc.oneof({ withCrossShrink: true }, ...targets),
+                options.maxBundles,
+              ),
+              weight: 9,
+            },
+          )
+        : fc.array(fc.oneof({ withCrossShrink: true }, ...targets), {
+            maxLength: options.maxBundles,
+          });
   return fc
     .record({
       aimed,

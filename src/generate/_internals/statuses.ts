@@ -5,6 +5,7 @@ import { STATUS_KINDS } from '../../model/member.ts';
 import type { Status, StatusKind } from '../../model/member.ts';
 import type { MeasureBoundaries, StatusBoundary } from '../boundaries.ts';
 import { dateBetween, yearEnd, yearStart } from './dates.ts';
+import { oneOrMore } from './choice.ts';
 
 /** Where a status span sits against a window: inside, across it, or touching an edge. */
 const PLACEMENTS = [
@@ -29,10 +30,7 @@ export function ruleAwareStatuses(b: MeasureBoundaries): Arbitrary<Status[]> {
     { withCrossShrink: true },
     { arbitrary: fc.constant<Status[]>([]), weight: 3 },
     {
-      arbitrary: fc.array(fc.oneof(...b.statuses.map(aimedStatus)), {
-        minLength: 1,
-        maxLength: 3,
-      }),
+      arbitrary: oneOrMore(fc.oneof(...b.statuses.map(aimedStatus)), 3),
       weight: 2,
     },
   );
