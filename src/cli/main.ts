@@ -1,7 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MeasurecheckError, formatProblem } from '../model/problem.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
-import type { ProductLine } from '../model/member.ts';
 import { registerPackCommands } from './packCommands.ts';
 import { registerExplainCommand } from './explainCommand.ts';
 import { registerCheckCommand } from './checkCommand.ts';
@@ -51,5 +50,3 @@ export function parseYear(value: string): number {
 export function productLineOption(flags: string, description: string): Option {
   return new Option(flags, description).choices(PRODUCT_LINES);
 }
-
-export type { ProductLine };

@@ -8,9 +8,13 @@ import type {
   CompiledMeasure,
   CompiledWindow,
   EnrollmentSegment,
+  OnOrAfter,
 } from '../rulepack/compiled.ts';
 import { normalizeCode } from '../rulepack/valueSet.ts';
+import { coverageEvidence } from './coverage.ts';
+import { readingEvidence } from './reading.ts';
 import type {
+  AfterEvidence,
   ClauseTrace,
   EnrollmentEvidence,
   EnrollmentSegmentEvidence,
@@ -38,7 +42,7 @@ export function evaluateMeasure(
   member: Member,
 ): Evaluation {
   const line = request.productLine;
-  const ctx: Context = { member, productLine: line };
+  const ctx = evaluationContext(member, line);
   const header = {
     measure: measure.id,
     year: measure.year,
@@ -116,9 +120,17 @@ function numeratorValue(
   return Object.fromEntries(measure.rates.map((r) => [r.id, rate(r.id)]));
 }
 
-interface Context {
+/** What one evaluation reads: the member, the product line, and clauses already evaluated. */
+export interface Context {
   readonly member: Member;
   readonly productLine: ProductLine;
+  /** Clauses named by `onOrAfter` are evaluated once per member. */
+  readonly cache: Map<CompiledClause, ClauseTrace>;
+}
+
+/** A fresh evaluation context for one member and product line. */
+export function evaluationContext(member: Member, productLine: ProductLine): Context {
+  return { member, productLine, cache: new Map() };
 }
 
 /** Evaluates one clause and its children into a trace node. */
@@ -191,7 +203,7 @@ export function evaluateClause(clause: CompiledClause, ctx: Context): ClauseTrac
       return { ...head, result, applicable: true, evidence };
     }
     case 'event': {
-      const evidence = eventEvidence(clause, member);
+      const evidence = eventEvidence(clause, ctx);
       return {
         ...head,
         result: evidence.distinctDates >= evidence.needed,
@@ -221,6 +233,17 @@ export function evaluateClause(clause: CompiledClause, ctx: Context): ClauseTrac
         },
       };
     }
+    case 'reading': {
+      const evidence = readingEvidence(clause, ctx);
+      const result =
+        evidence.date === undefined ? clause.ifNone : evidence.tests.every((t) => t.passed);
+      return { ...head, result, applicable: true, evidence };
+    }
+    case 'coverage': {
+      const evidence = coverageEvidence(clause, ctx);
+      const result = evidence.index !== undefined && evidence.proportion >= clause.atLeast;
+      return { ...head, result, applicable: true, evidence };
+    }
     case 'death': {
       const d = member.deathDate;
       return {
@@ -237,7 +260,7 @@ export function evaluateClause(clause: CompiledClause, ctx: Context): ClauseTrac
   }
 }
 
-function inWindow(date: IsoDate, w: CompiledWindow): boolean {
+export function inWindow(date: IsoDate, w: CompiledWindow): boolean {
   return date <= w.to && (w.from === undefined || date >= w.from);
 }
 
@@ -329,7 +352,7 @@ export function lastDayWithinMonths(start: IsoDate, months: number): IsoDate {
   return same.slice(8) === start.slice(8) ? addDays(same, -1) : same;
 }
 
-function compareKeys(a: readonly string[], b: readonly string[]): number {
+export function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i] ?? '';
     const y = b[i] ?? '';
@@ -344,10 +367,19 @@ function gap(start: IsoDate, end: IsoDate): Gap {
 
 type EventClause = Extract<CompiledClause, { kind: 'event' }>;
 
-function eventEvidence(clause: EventClause, member: Member): EventEvidence {
+function eventEvidence(clause: EventClause, ctx: Context): EventEvidence {
+  const member = ctx.member;
+  const after = afterEvidence(clause.onOrAfter, ctx);
+  // Counting starts at the later of the window's start and the onOrAfter date.
+  const from =
+    after?.date !== undefined &&
+    (clause.window.from === undefined || after.date > clause.window.from)
+      ? after.date
+      : clause.window.from;
   const matches: RecordRef[] = [];
   const misses: NearMiss[] = [];
   const w = clause.window;
+  const blockedByAnchor = after !== undefined && after.date === undefined;
   const findValueSet = (system: CodeSystem, code: string): string | undefined => {
     for (const vs of clause.valueSets) {
       if (vs.codes.get(system)?.has(normalizeCode(system, code))) return vs.name;
@@ -362,32 +394,50 @@ function eventEvidence(clause: EventClause, member: Member): EventEvidence {
         (clause.excludeSettings === undefined || !clause.excludeSettings.has(setting)));
     if (!inWindow(ref.date, w)) {
       misses.push({ ...ref, reason: ref.date > w.to ? 'after-window' : 'before-window' });
+    } else if (blockedByAnchor || (from !== undefined && ref.date < from)) {
+      misses.push({ ...ref, reason: 'before-anchor' });
     } else if (!settingOk) {
       misses.push({ ...ref, reason: 'setting' });
     } else {
       matches.push(ref);
     }
   };
+  const codeMatchesModifiers = (modifiers: readonly string[] | undefined) =>
+    clause.modifiers === undefined ||
+    (modifiers ?? []).some((m) => clause.modifiers?.has(m.trim().toUpperCase()) === true);
 
-  if (clause.records.has('claims') && clause.valueSets.length > 0) {
+  if (clause.records.has('claims')) {
+    const bySettingOnly = clause.valueSets.length === 0 && clause.drugs === undefined;
     for (const c of member.claims) {
+      const base = { record: 'claim' as const, id: c.id, date: c.date, setting: c.setting };
+      if (bySettingOnly) {
+        // A clause with settings only (e.g. any nonacute inpatient stay) reads the setting.
+        if (clause.settings?.has(c.setting) === true) consider(base, c.setting);
+        continue;
+      }
+      let modifierMiss: RecordRef | undefined;
+      let matched = false;
       for (const code of c.codes) {
         const valueSet = findValueSet(code.system, code.code);
         if (valueSet === undefined) continue;
-        consider(
-          {
-            record: 'claim',
-            id: c.id,
-            date: c.date,
-            system: code.system,
-            code: code.code,
-            valueSet,
-            setting: c.setting,
-          },
-          c.setting,
-        );
+        const ref: RecordRef = {
+          ...base,
+          system: code.system,
+          code: code.code,
+          valueSet,
+          ...(code.modifiers !== undefined && code.modifiers.length > 0
+            ? { modifiers: code.modifiers }
+            : {}),
+        };
+        if (!codeMatchesModifiers(code.modifiers)) {
+          modifierMiss ??= ref;
+          continue;
+        }
+        consider(ref, c.setting);
+        matched = true;
         break; // one matching code is enough for a claim
       }
+      if (!matched && modifierMiss) misses.push({ ...modifierMiss, reason: 'modifier' });
     }
   }
   if (clause.records.has('observations') && clause.valueSets.length > 0) {
@@ -407,7 +457,7 @@ function eventEvidence(clause: EventClause, member: Member): EventEvidence {
       );
     }
   }
-  if (clause.records.has('dispensings')) {
+  if (clause.records.has('dispensings') && (clause.valueSets.length > 0 || clause.drugs)) {
     for (const d of member.dispensings) {
       const byDrug = d.drug !== undefined && clause.drugs?.has(d.drug.toLowerCase()) === true;
       const valueSet =
@@ -426,26 +476,60 @@ function eventEvidence(clause: EventClause, member: Member): EventEvidence {
       );
     }
   }
-  // A total order, so the trace does not depend on the order of the member's records.
-  const byDate = (a: RecordRef, b: RecordRef) =>
-    compareKeys(
-      [a.date, a.record, a.id ?? '', a.system ?? '', a.code ?? '', a.drug ?? '', a.setting ?? ''],
-      [b.date, b.record, b.id ?? '', b.system ?? '', b.code ?? '', b.drug ?? '', b.setting ?? ''],
-    );
-  matches.sort(byDate);
+  matches.sort(byRecord);
   const distance = (m: NearMiss) =>
     m.reason === 'after-window'
       ? daysBetween(w.to, m.date)
       : m.reason === 'before-window' && w.from !== undefined
         ? daysBetween(m.date, w.from)
-        : 0;
-  misses.sort((a, b) => distance(a) - distance(b) || byDate(a, b));
+        : m.reason === 'before-anchor' && from !== undefined
+          ? daysBetween(m.date, from)
+          : 0;
+  misses.sort((a, b) => distance(a) - distance(b) || byRecord(a, b));
   return {
     kind: 'event',
     window: w,
     matches,
     distinctDates: new Set(matches.map((m) => m.date)).size,
     needed: clause.minDistinctDates,
+    ...(after ? { after } : {}),
     nearMisses: misses.slice(0, 3),
   };
+}
+
+/** A total order on records, so the trace does not depend on the order of the member's records. */
+export function byRecord(a: RecordRef, b: RecordRef): number {
+  return compareKeys(
+    [a.date, a.record, a.id ?? '', a.system ?? '', a.code ?? '', a.drug ?? '', a.setting ?? ''],
+    [b.date, b.record, b.id ?? '', b.system ?? '', b.code ?? '', b.drug ?? '', b.setting ?? ''],
+  );
+}
+
+/**
+ * The Nth distinct date of the clause an `onOrAfter` names, evaluated once per member and
+ * product line (the context caches it).
+ */
+export function afterEvidence(
+  onOrAfter: OnOrAfter | undefined,
+  ctx: Context,
+): AfterEvidence | undefined {
+  if (!onOrAfter) return undefined;
+  const trace = cachedEvaluation(onOrAfter.clause, ctx);
+  const evidence = trace.evidence;
+  const dates =
+    evidence?.kind === 'event' ? [...new Set(evidence.matches.map((m) => m.date))].sort() : [];
+  const date = dates[onOrAfter.occurrence - 1];
+  return {
+    clause: onOrAfter.clause.id,
+    occurrence: onOrAfter.occurrence,
+    ...(date !== undefined ? { date } : {}),
+  };
+}
+
+function cachedEvaluation(clause: CompiledClause, ctx: Context): ClauseTrace {
+  const hit = ctx.cache.get(clause);
+  if (hit) return hit;
+  const trace = evaluateClause(clause, ctx);
+  ctx.cache.set(clause, trace);
+  return trace;
 }

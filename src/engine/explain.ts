@@ -1,4 +1,11 @@
-import type { ClauseTrace, Evidence, MeasureTrace, RecordRef } from './trace.ts';
+import type {
+  AfterEvidence,
+  ClauseTrace,
+  Evidence,
+  MeasureTrace,
+  NearMiss,
+  RecordRef,
+} from './trace.ts';
 import type { CompiledWindow } from '../rulepack/compiled.ts';
 
 /**
@@ -76,7 +83,7 @@ function describeEvidence(e: Evidence, result: boolean): string {
       return `no such status in ${formatWindow(e.window)}`;
     }
     case 'event': {
-      const window = formatWindow(e.window);
+      const window = `${formatWindow(e.window)}${describeAfter(e.after)}`;
       const found = e.matches.map(formatRecord);
       const parts: string[] = [];
       if (found.length > 0) {
@@ -90,16 +97,35 @@ function describeEvidence(e: Evidence, result: boolean): string {
           `nothing in ${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
         );
       }
-      for (const m of e.nearMisses) {
-        const why =
-          m.reason === 'setting'
-            ? `does not count in setting ${m.setting ?? '?'}`
-            : m.reason === 'before-window'
-              ? 'is before the window'
-              : 'is after the window';
-        parts.push(`${formatRecord(m)} ${why}`);
-      }
+      for (const m of e.nearMisses) parts.push(`${formatRecord(m)} ${missReason(m)}`);
       return parts.join('; ');
+    }
+    case 'reading': {
+      const after = describeAfter(e.after);
+      if (e.date === undefined) {
+        const misses = e.nearMisses.map((m) => `${formatRecord(m)} ${missReason(m)}`);
+        return [`no reading in ${formatWindow(e.window)}${after}`, ...misses].join('; ');
+      }
+      const values = e.readings
+        .map((r) => `${r.valueSet} ${r.value !== undefined ? String(r.value) : '(no value)'}`)
+        .join(', ');
+      const tests = e.tests
+        .map(
+          (t) =>
+            `${t.valueSet ?? 'value'} ${t.value !== undefined ? String(t.value) : 'missing'} ${COMPARATOR_TEXT[t.comparator]} ${t.threshold}: ${t.passed ? 'yes' : 'no'}`,
+        )
+        .join('; ');
+      return `most recent reading ${e.date}${after} (${values}); ${tests}`;
+    }
+    case 'coverage': {
+      if (e.index === undefined) return `no fill in ${formatWindow(e.window)}`;
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      const shifted = e.fills.filter((f) => f.start !== f.date).length;
+      return (
+        `index ${e.index}, period ${e.index}..${e.periodEnd ?? '?'} (${e.periodDays} days, ends at ${e.endReason ?? 'window'}); ` +
+        `${e.coveredDays} days covered = ${pct(e.proportion)}, needs ${pct(e.atLeast)}; ` +
+        `${e.fills.length} fill(s)${shifted > 0 ? `, ${shifted} early refill(s) shifted` : ''}`
+      );
     }
     case 'enrollment': {
       const parts: string[] = [];
@@ -130,6 +156,30 @@ function describeEvidence(e: Evidence, result: boolean): string {
       return parts.join('; ');
     }
   }
+}
+
+const COMPARATOR_TEXT = { below: '<', atMost: '<=', above: '>', atLeast: '>=' } as const;
+
+function missReason(m: NearMiss): string {
+  switch (m.reason) {
+    case 'setting':
+      return `does not count in setting ${m.setting ?? '?'}`;
+    case 'before-window':
+      return 'is before the window';
+    case 'after-window':
+      return 'is after the window';
+    case 'before-anchor':
+      return 'is before the onOrAfter date';
+    case 'modifier':
+      return `lacks the required modifier${m.modifiers ? ` (has ${m.modifiers.join(', ')})` : ''}`;
+  }
+}
+
+function describeAfter(after: AfterEvidence | undefined): string {
+  if (!after) return '';
+  return after.date !== undefined
+    ? `, on or after ${after.date} (date ${after.occurrence} of ${after.clause})`
+    : `, but ${after.clause} has fewer than ${after.occurrence} distinct date(s)`;
 }
 
 function formatRecord(r: RecordRef): string {

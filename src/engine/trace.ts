@@ -27,7 +27,67 @@ export type Evidence =
   | EventEvidence
   | StatusEvidence
   | DeathEvidence
+  | ReadingEvidence
+  | CoverageEvidence
   | ScopeEvidence;
+
+/** Where an `onOrAfter` started counting: the Nth distinct date of another clause. */
+export interface AfterEvidence {
+  readonly clause: string;
+  readonly occurrence: number;
+  /** Undefined when that clause has fewer than `occurrence` distinct dates. */
+  readonly date?: IsoDate;
+}
+
+export interface ReadingValue {
+  readonly valueSet: string;
+  readonly value?: number;
+  readonly unit?: string;
+  readonly setting?: string;
+}
+
+export interface ReadingEvidence {
+  readonly kind: 'reading';
+  readonly window: CompiledWindow;
+  readonly after?: AfterEvidence;
+  /** The most recent date with a reading, if any. */
+  readonly date?: IsoDate;
+  /** Every reading taken on `date`. */
+  readonly readings: readonly ReadingValue[];
+  readonly tests: readonly {
+    readonly valueSet?: string;
+    readonly comparator: 'below' | 'atMost' | 'above' | 'atLeast';
+    readonly threshold: number;
+    /** The value the test used (lowest or highest of the day); undefined when missing. */
+    readonly value?: number;
+    readonly passed: boolean;
+  }[];
+  /** Readings that did not count, nearest first (at most 3). */
+  readonly nearMisses: readonly NearMiss[];
+}
+
+export interface CoverageFill {
+  readonly date: IsoDate;
+  readonly drug?: string;
+  readonly daysSupply: number;
+  /** First covered day, after shifting an early refill of the same drug. */
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+}
+
+export interface CoverageEvidence {
+  readonly kind: 'coverage';
+  readonly window: CompiledWindow;
+  /** The first fill in the window; undefined when there is none. */
+  readonly index?: IsoDate;
+  readonly periodEnd?: IsoDate;
+  readonly endReason?: 'window' | 'death' | 'disenrollment';
+  readonly periodDays: number;
+  readonly coveredDays: number;
+  readonly proportion: number;
+  readonly atLeast: number;
+  readonly fills: readonly CoverageFill[];
+}
 
 export interface AgeEvidence {
   readonly kind: 'age';
@@ -86,11 +146,12 @@ export interface RecordRef {
   readonly drug?: string;
   readonly valueSet?: string;
   readonly setting?: string;
+  readonly modifiers?: readonly string[];
 }
 
 export interface NearMiss extends RecordRef {
-  /** `before-window`, `after-window` or `setting`. */
-  readonly reason: 'before-window' | 'after-window' | 'setting';
+  /** Why it did not count: outside the window, before the onOrAfter date, its setting or modifiers. */
+  readonly reason: 'before-window' | 'after-window' | 'setting' | 'modifier' | 'before-anchor';
 }
 
 export interface EventEvidence {
@@ -99,6 +160,7 @@ export interface EventEvidence {
   readonly matches: readonly RecordRef[];
   readonly distinctDates: number;
   readonly needed: number;
+  readonly after?: AfterEvidence;
   /** Records with a matching code that did not count, nearest to the window first (at most 3). */
   readonly nearMisses: readonly NearMiss[];
 }

@@ -12,10 +12,13 @@ import type {
   CompiledWindow,
   EnrollmentSegment,
   GapAllowance,
+  OnOrAfter,
+  ReadingTest,
 } from './compiled.ts';
 import type { PackSource } from './load.ts';
 import { loadPackSource } from './load.ts';
-import type { ClauseSpec } from './schema.ts';
+import type { ClauseSpec, MeasureFile } from './schema.ts';
+import type { ValueSet } from './valueSet.ts';
 
 /** Loads, validates, cross-checks and compiles the rule pack in `dir`. */
 export function loadPack(dir: string): Result<CompiledPack> {
@@ -108,7 +111,71 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
     return resolveDate(expr, year);
   };
 
+  // A clause named by onOrAfter is compiled where it stands and where it is named: compile each
+  // spec once, so both places hold the same clause.
+  const compiledBySpec = new Map<ClauseSpec, CompiledClause>();
+  // Clauses a measure can name by id (onOrAfter): its own, and every shared definition's.
+  let namedSpecs = new Map<string, { spec: ClauseSpec; doc: SourceDocument; path: Path }>();
+
   const compileClause = (
+    spec: ClauseSpec,
+    doc: SourceDocument,
+    path: Path,
+  ): CompiledClause | undefined => {
+    const done = compiledBySpec.get(spec);
+    if (done) return done;
+    const compiled = compileClauseOnce(spec, doc, path);
+    if (compiled) compiledBySpec.set(spec, compiled);
+    return compiled;
+  };
+
+  const valueSetsNamed = (
+    names: readonly string[],
+    doc: SourceDocument,
+    path: Path,
+  ): ValueSet[] | undefined => {
+    const found: ValueSet[] = [];
+    for (const [i, name] of names.entries()) {
+      const vs = source.valueSets.get(name);
+      if (!vs) {
+        problems.push({
+          code: 'pack/unknown-value-set',
+          message: `value set "${name}" does not exist in this pack`,
+          ...at(doc, [...path, i]),
+          hint: suggest(name, [...source.valueSets.keys()], 'valuesets/*.csv define'),
+        });
+        continue;
+      }
+      found.push(vs);
+    }
+    return found.length === names.length ? found : undefined;
+  };
+
+  const onOrAfter = (
+    ref: { clause: string; occurrence: number } | undefined,
+    doc: SourceDocument,
+    path: Path,
+  ): { value?: OnOrAfter; ok: boolean } => {
+    if (ref === undefined) return { ok: true };
+    const named = namedSpecs.get(ref.clause) ?? definitionSpecs.get(ref.clause);
+    if (!named || named.spec.event === undefined) {
+      problems.push({
+        code: 'pack/unknown-clause',
+        message: named
+          ? `onOrAfter names clause "${ref.clause}", which is not an event clause`
+          : `onOrAfter names clause "${ref.clause}", which does not exist in this measure`,
+        ...at(doc, [...path, 'clause']),
+        hint: named
+          ? 'onOrAfter needs an event clause: its distinct dates are counted'
+          : suggest(ref.clause, [...namedSpecs.keys()], 'clauses in this measure'),
+      });
+      return { ok: false };
+    }
+    const clause = compileClause(named.spec, named.doc, named.path);
+    return clause ? { value: { clause, occurrence: ref.occurrence }, ok: true } : { ok: false };
+  };
+
+  const compileClauseOnce = (
     spec: ClauseSpec,
     doc: SourceDocument,
     path: Path,
@@ -183,21 +250,9 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
     }
     if (spec.event) {
       const e = spec.event;
-      const valueSets = [];
-      for (const [i, name] of (e.valueSets ?? []).entries()) {
-        const vs = source.valueSets.get(name);
-        if (!vs) {
-          problems.push({
-            code: 'pack/unknown-value-set',
-            message: `value set "${name}" does not exist in this pack`,
-            ...at(doc, [...path, 'event', 'valueSets', i]),
-            hint: suggest(name, [...source.valueSets.keys()], 'valuesets/*.csv define'),
-          });
-          continue;
-        }
-        valueSets.push(vs);
-      }
-      if (valueSets.length !== (e.valueSets ?? []).length) return undefined;
+      const valueSets = valueSetsNamed(e.valueSets ?? [], doc, [...path, 'event', 'valueSets']);
+      const after = onOrAfter(e.onOrAfter, doc, [...path, 'event', 'onOrAfter']);
+      if (!valueSets || !after.ok) return undefined;
       return {
         ...common,
         kind: 'event',
@@ -208,6 +263,69 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
         ...(e.settings ? { settings: new Set(e.settings) } : {}),
         ...(e.excludeSettings ? { excludeSettings: new Set(e.excludeSettings) } : {}),
         minDistinctDates: e.minDistinctDates,
+        ...(e.modifiers ? { modifiers: new Set(e.modifiers.map((m) => m.toUpperCase())) } : {}),
+        ...(after.value ? { onOrAfter: after.value } : {}),
+      };
+    }
+    if (spec.reading) {
+      const r = spec.reading;
+      const valueSets = valueSetsNamed(r.valueSets, doc, [...path, 'reading', 'valueSets']);
+      const after = onOrAfter(r.onOrAfter, doc, [...path, 'reading', 'onOrAfter']);
+      if (!valueSets || !after.ok) return undefined;
+      const tests: ReadingTest[] = [];
+      for (const [i, t] of r.require.entries()) {
+        let valueSet: ValueSet | undefined;
+        if (t.valueSet !== undefined) {
+          valueSet = valueSets.find((v) => v.name === t.valueSet);
+          if (!valueSet) {
+            problems.push({
+              code: 'pack/unknown-value-set',
+              message: `reading test names value set "${t.valueSet}", which is not one of this reading's valueSets`,
+              ...at(doc, [...path, 'reading', 'require', i, 'valueSet']),
+              hint: `use one of: ${r.valueSets.map((n) => `"${n}"`).join(', ')}`,
+            });
+            continue;
+          }
+        }
+        const comparator = (['below', 'atMost', 'above', 'atLeast'] as const).find(
+          (k) => t[k] !== undefined,
+        );
+        if (comparator === undefined) continue; // the schema requires one
+        tests.push({
+          ...(valueSet ? { valueSet } : {}),
+          comparator,
+          threshold: t[comparator] ?? 0,
+          ifMissing: t.ifMissing,
+        });
+      }
+      if (tests.length !== r.require.length) return undefined;
+      return {
+        ...common,
+        kind: 'reading',
+        valueSets,
+        window: window(r.window),
+        ...(after.value ? { onOrAfter: after.value } : {}),
+        ...(r.settings ? { settings: new Set(r.settings) } : {}),
+        ...(r.excludeSettings ? { excludeSettings: new Set(r.excludeSettings) } : {}),
+        sameDay: r.sameDay,
+        tests,
+        ifNone: r.ifNone,
+      };
+    }
+    if (spec.coverage) {
+      const c = spec.coverage;
+      const valueSets = valueSetsNamed(c.valueSets ?? [], doc, [...path, 'coverage', 'valueSets']);
+      if (!valueSets) return undefined;
+      return {
+        ...common,
+        kind: 'coverage',
+        valueSets,
+        ...(c.drugs ? { drugs: new Set(c.drugs.map((d) => d.toLowerCase())) } : {}),
+        window: window(c.window),
+        atLeast: c.atLeast,
+        shiftSameDrug: c.shiftSameDrug,
+        endAtDeath: c.endAtDeath,
+        endAtDisenrollment: c.endAtDisenrollment,
       };
     }
     if (spec.status) {
@@ -226,6 +344,7 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
   const measures = new Map<string, CompiledMeasure>();
   for (const { file, doc } of source.measures) {
     const before = problems.length;
+    namedSpecs = namedClauses(file, doc);
     const clause = (spec: ClauseSpec | undefined, path: Path) =>
       spec === undefined ? undefined : compileClause(spec, doc, path);
     const initialPopulation = clause(file.initialPopulation, ['initialPopulation']);
@@ -303,6 +422,35 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       valueSets: source.valueSets,
     },
   };
+}
+
+/** Every clause of a measure file that has an id, by id, with where it stands. */
+function namedClauses(
+  file: MeasureFile,
+  doc: SourceDocument,
+): Map<string, { spec: ClauseSpec; doc: SourceDocument; path: Path }> {
+  const out = new Map<string, { spec: ClauseSpec; doc: SourceDocument; path: Path }>();
+  const visit = (spec: ClauseSpec, path: Path) => {
+    if (spec.id !== undefined && !out.has(spec.id)) out.set(spec.id, { spec, doc, path });
+    spec.all?.forEach((c, i) => {
+      visit(c, [...path, 'all', i]);
+    });
+    spec.any?.forEach((c, i) => {
+      visit(c, [...path, 'any', i]);
+    });
+    if (spec.not) visit(spec.not, [...path, 'not']);
+  };
+  visit(file.initialPopulation, ['initialPopulation']);
+  if (file.denominator) visit(file.denominator, ['denominator']);
+  if (file.denominatorExclusion) visit(file.denominatorExclusion, ['denominatorExclusion']);
+  if (file.numerator) visit(file.numerator, ['numerator']);
+  file.rates?.forEach((r, i) => {
+    visit(r.numerator, ['rates', i, 'numerator']);
+  });
+  file.strata?.forEach((st, i) => {
+    visit(st.when, ['strata', i, 'when']);
+  });
+  return out;
 }
 
 function unreachableKind(spec: ClauseSpec): never {

@@ -112,13 +112,52 @@ export type CompiledClause =
       readonly settings?: ReadonlySet<Setting>;
       readonly excludeSettings?: ReadonlySet<Setting>;
       readonly minDistinctDates: number;
+      readonly modifiers?: ReadonlySet<string>;
+      readonly onOrAfter?: OnOrAfter;
     })
   | (ClauseCommon & {
       readonly kind: 'status';
       readonly kinds: ReadonlySet<StatusKind>;
       readonly window: CompiledWindow;
     })
-  | (ClauseCommon & { readonly kind: 'death'; readonly window: CompiledWindow });
+  | (ClauseCommon & { readonly kind: 'death'; readonly window: CompiledWindow })
+  | (ClauseCommon & {
+      readonly kind: 'reading';
+      readonly valueSets: readonly ValueSet[];
+      readonly window: CompiledWindow;
+      readonly onOrAfter?: OnOrAfter;
+      readonly settings?: ReadonlySet<Setting>;
+      readonly excludeSettings?: ReadonlySet<Setting>;
+      readonly sameDay: 'lowest' | 'highest';
+      readonly tests: readonly ReadingTest[];
+      readonly ifNone: boolean;
+    })
+  | (ClauseCommon & {
+      readonly kind: 'coverage';
+      readonly drugs?: ReadonlySet<string>;
+      readonly valueSets: readonly ValueSet[];
+      readonly window: CompiledWindow;
+      readonly atLeast: number;
+      readonly shiftSameDrug: boolean;
+      readonly endAtDeath: boolean;
+      readonly endAtDisenrollment: boolean;
+    });
+
+/** Records count only on or after the Nth distinct date of another (event) clause. */
+export interface OnOrAfter {
+  readonly clause: CompiledClause;
+  readonly occurrence: number;
+}
+
+export type Comparator = 'below' | 'atMost' | 'above' | 'atLeast';
+
+export interface ReadingTest {
+  /** The reading the test is about; undefined means any of the clause's value sets. */
+  readonly valueSet?: ValueSet;
+  readonly comparator: Comparator;
+  readonly threshold: number;
+  readonly ifMissing: boolean;
+}
 
 export type ClauseKindName = CompiledClause['kind'];
 export type { CodeSystem };

@@ -97,6 +97,18 @@ export const ageSchema = z
     message: 'age min must not be greater than max',
   });
 
+export const onOrAfterSchema = z
+  .strictObject({
+    clause: z.string().min(1).describe('Id of an event clause in the same measure.'),
+    occurrence: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Which of its distinct dates: 2 means on or after the second.'),
+  })
+  .describe('Only records on or after the Nth distinct date of another event clause count.');
+
 export const RECORD_KINDS = ['claims', 'observations', 'dispensings'] as const;
 
 export const eventSchema = z
@@ -135,11 +147,96 @@ export const eventSchema = z
       .min(1)
       .default(1)
       .describe('How many different dates must have a matching record.'),
+    modifiers: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'A claim code counts only when it carries one of these modifiers (e.g. LT, RT, 50).',
+      ),
+    onOrAfter: onOrAfterSchema.optional(),
   })
-  .refine((e) => e.valueSets !== undefined || e.drugs !== undefined, {
-    message: 'an event clause needs valueSets, drugs, or both',
+  .refine((e) => e.valueSets !== undefined || e.drugs !== undefined || e.settings !== undefined, {
+    message: 'an event clause needs valueSets, drugs or settings',
   })
   .describe('Records (claims, observations, dispensings) with codes from value sets in a window.');
+
+const thresholdFields = {
+  below: z.number().optional().describe('Passes when the value is < this.'),
+  atMost: z.number().optional().describe('Passes when the value is <= this.'),
+  above: z.number().optional().describe('Passes when the value is > this.'),
+  atLeast: z.number().optional().describe('Passes when the value is >= this.'),
+};
+const oneComparator = (t: { [K in keyof typeof thresholdFields]?: number | undefined }) =>
+  (['below', 'atMost', 'above', 'atLeast'] as const).filter((k) => t[k] !== undefined).length === 1;
+
+export const readingSchema = z
+  .strictObject({
+    valueSets: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Observation codes that count as a reading (e.g. systolic and diastolic BP).'),
+    window: windowSchema,
+    onOrAfter: onOrAfterSchema.optional(),
+    settings: z.array(settingSchema).min(1).optional(),
+    excludeSettings: z
+      .array(settingSchema)
+      .min(1)
+      .optional()
+      .describe('Readings taken in these settings do not count (e.g. inpatient-acute, ed).'),
+    sameDay: z
+      .enum(['lowest', 'highest'])
+      .default('lowest')
+      .describe('Several values of one kind on the most recent date: which one counts.'),
+    require: z
+      .array(
+        z
+          .strictObject({
+            valueSet: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('Which reading this test is about; omitted means any of valueSets.'),
+            ...thresholdFields,
+            ifMissing: z
+              .boolean()
+              .default(false)
+              .describe('Result of this test when the most recent date has no value for it.'),
+          })
+          .refine(oneComparator, {
+            message: 'a reading test needs exactly one of below, atMost, above, atLeast',
+          }),
+      )
+      .min(1)
+      .describe('Tests on the values of the most recent date; all must pass.'),
+    ifNone: z.boolean().default(false).describe('Result when there is no reading at all.'),
+  })
+  .describe(
+    'The most recent observation date in a window, and tests on the values taken that day.',
+  );
+
+export const coverageSchema = z
+  .strictObject({
+    drugs: z.array(z.string().min(1)).min(1).optional().describe('Active-ingredient groups.'),
+    valueSets: z.array(z.string().min(1)).min(1).optional(),
+    window: windowSchema.describe(
+      'The first fill in the window is the index date; the period runs from it to `to`.',
+    ),
+    atLeast: z.number().min(0).max(1).describe('Proportion of days covered needed, e.g. 0.8.'),
+    shiftSameDrug: z
+      .boolean()
+      .default(true)
+      .describe('An early refill of the same drug starts the day after the prior supply ends.'),
+    endAtDeath: z.boolean().default(true),
+    endAtDisenrollment: z
+      .boolean()
+      .default(true)
+      .describe('The period ends when pharmacy coverage from the index date ends.'),
+  })
+  .refine((c) => c.drugs !== undefined || c.valueSets !== undefined, {
+    message: 'a coverage clause needs drugs or valueSets',
+  })
+  .describe('Proportion of days covered by dispensings, from the index date to the period end.');
 
 export const statusSchema = z.strictObject({
   kinds: z.array(statusKindSchema).min(1),
@@ -159,6 +256,8 @@ const CLAUSE_KINDS = [
   'event',
   'status',
   'death',
+  'reading',
+  'coverage',
 ] as const;
 export type ClauseKind = (typeof CLAUSE_KINDS)[number];
 
@@ -206,6 +305,8 @@ export const clauseSchema = z
     event: eventSchema.optional(),
     status: statusSchema.optional(),
     death: deathSchema.optional(),
+    reading: readingSchema.optional(),
+    coverage: coverageSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const kinds = CLAUSE_KINDS.filter((k) => c[k] !== undefined);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import type { Enrollment, Member, ProductLine } from '../../model/member.ts';
-import { evaluateClause } from '../../engine/evaluate.ts';
+import { evaluateClause, evaluationContext } from '../../engine/evaluate.ts';
 import type { CompiledMeasure } from '../../rulepack/compiled.ts';
 import type { MeasureBoundaries } from '../boundaries.ts';
 import { yearEnd, yearStart } from './dates.ts';
@@ -50,7 +50,7 @@ export function inPopulationBirthDates(
       dispensings: [],
       observations: [],
     };
-    return evaluateClause(measure.initialPopulation, { member, productLine: line }).result;
+    return evaluateClause(measure.initialPopulation, evaluationContext(member, line)).result;
   });
   return inside.length > 0 ? inside : all;
 }
