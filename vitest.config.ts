@@ -6,5 +6,7 @@ export default defineConfig({
     // Harness tests run real child processes and shrink counterexamples.
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // The suite is CPU-bound (harness runs); vitest's default leaves one of two cores idle.
+    maxWorkers: 2,
   },
 });

@@ -16,6 +16,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       'Checks implementations of HEDIS-style quality measures against versioned rule packs.',
     )
     .version('0.1.0')
+    // Options after a subcommand belong to it (`pack release --version 1.0.1` is not -V).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let exitCode = 0;

@@ -3,7 +3,7 @@ import type { CompiledClause, Comparator } from '../rulepack/compiled.ts';
 import { normalizeCode } from '../rulepack/valueSet.ts';
 import { daysBetween } from '../model/calendarDate.ts';
 import type { Context } from './evaluate.ts';
-import { afterEvidence, byRecord, inWindow } from './evaluate.ts';
+import { afterEvidence, byRecord, compareKeys, inWindow } from './evaluate.ts';
 import type { NearMiss, ReadingEvidence, ReadingValue } from './trace.ts';
 
 type ReadingClause = Extract<CompiledClause, { kind: 'reading' }>;
@@ -71,11 +71,10 @@ export function readingEvidence(clause: ReadingClause, ctx: Context): ReadingEvi
       ...(r.setting !== undefined ? { setting: r.setting } : {}),
     }))
     .sort((a, b) =>
-      a.valueSet === b.valueSet
-        ? (a.value ?? -Infinity) - (b.value ?? -Infinity)
-        : a.valueSet < b.valueSet
-          ? -1
-          : 1,
+      compareKeys(
+        [a.valueSet, sortableNumber(a.value), a.unit ?? '', a.setting ?? ''],
+        [b.valueSet, sortableNumber(b.value), b.unit ?? '', b.setting ?? ''],
+      ),
     );
   const tests = clause.tests.map((t) => {
     const values = readings
@@ -124,4 +123,11 @@ function compare(value: number, comparator: Comparator, threshold: number): bool
     case 'atLeast':
       return value >= threshold;
   }
+}
+
+/** A number as text that sorts like the number (missing first), for total orders on readings. */
+function sortableNumber(value: number | undefined): string {
+  if (value === undefined) return '';
+  // Offset keeps every plausible clinical value positive; fixed width makes text order numeric.
+  return (value + 1e6).toFixed(6).padStart(20, '0');
 }

@@ -3,6 +3,7 @@ import type { IsoDate } from '../model/calendarDate.ts';
 import { CODE_SYSTEMS, SETTINGS } from '../model/member.ts';
 import type { CodeSystem, ProductLine, Setting, StatusKind } from '../model/member.ts';
 import type {
+  Comparator,
   CompiledClause,
   CompiledMeasure,
   CompiledWindow,
@@ -26,6 +27,8 @@ export interface MeasureBoundaries {
   readonly events: readonly EventBoundary[];
   readonly statuses: readonly StatusBoundary[];
   readonly deaths: readonly DeathBoundary[];
+  readonly readings: readonly ReadingBoundary[];
+  readonly coverages: readonly CoverageBoundary[];
   /** Every value set the measure reaches, by name, with its codes. */
   readonly valueSets: readonly BoundaryValueSet[];
   /** Every drug name any event clause lists (lower case). */
@@ -37,6 +40,13 @@ export interface MeasureBoundaries {
    * (ids; two or more each), e.g. frailty with advanced illness. Single events are not listed.
    */
   readonly conjunctions: readonly (readonly string[])[];
+  /**
+   * The sets of event clauses that together let the initial population hold (one set per way,
+   * `[]` when it needs no event), e.g. two hypertension diagnoses for CBP.
+   */
+  readonly initialPopulationWays: readonly (readonly string[])[];
+  /** Ids of the event, reading and coverage clauses some numerator reaches directly. */
+  readonly numeratorClauses: readonly string[];
 }
 
 /** Product lines a clause applies to, after every enclosing clause's scope; all when unscoped. */
@@ -103,6 +113,79 @@ export interface EventBoundary {
   readonly settings?: readonly Setting[];
   readonly excludeSettings?: readonly Setting[];
   readonly minDistinctDates: number;
+  /** Modifiers a matching claim code must carry (upper case); absent when any will do. */
+  readonly modifiers?: readonly string[];
+  /** Records count only on or after the Nth distinct date of another event clause. */
+  readonly onOrAfter?: OnOrAfterBoundary;
+  /** The clause reads only the claim's setting (no value sets, no drugs), e.g. a nonacute stay. */
+  readonly settingsOnly: boolean;
+}
+
+export interface OnOrAfterBoundary {
+  /** The event clause whose distinct dates are counted. */
+  readonly clauseId: string;
+  readonly occurrence: number;
+}
+
+/** A code a reading reads, with the unit its values are usually reported in. */
+export interface ReadingCode extends BoundaryCode {
+  readonly unit?: string;
+}
+
+export interface ReadingTestBoundary {
+  /** The value set the test reads; absent means any of the reading's value sets. */
+  readonly valueSet?: string;
+  readonly comparator: Comparator;
+  readonly threshold: number;
+  readonly ifMissing: boolean;
+  /**
+   * The threshold and the values one step below and above it (139/140/141, 7.9/8/8.1): the step
+   * is the threshold's last decimal, 0.1 for small whole thresholds, else 1; whole steps of 1 are
+   * added around small thresholds too.
+   */
+  readonly values: readonly number[];
+}
+
+export interface ReadingBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly window: CompiledWindow;
+  readonly edges: readonly DatePoint[];
+  readonly valueSets: readonly string[];
+  readonly codes: readonly ReadingCode[];
+  readonly nearMisses: readonly BoundaryCode[];
+  readonly settings?: readonly Setting[];
+  readonly excludeSettings?: readonly Setting[];
+  readonly sameDay: 'lowest' | 'highest';
+  readonly tests: readonly ReadingTestBoundary[];
+  readonly ifNone: boolean;
+  readonly onOrAfter?: OnOrAfterBoundary;
+}
+
+export interface CoverageBoundary {
+  readonly clauseId: string;
+  readonly scope: Scope;
+  readonly window: CompiledWindow;
+  readonly edges: readonly DatePoint[];
+  /** Active-ingredient groups (lower case). */
+  readonly drugs: readonly string[];
+  readonly valueSets: readonly string[];
+  /** Drug codes (NDC, RxNorm) of its value sets. */
+  readonly codes: readonly BoundaryCode[];
+  readonly atLeast: number;
+  readonly shiftSameDrug: boolean;
+  readonly endAtDeath: boolean;
+  readonly endAtDisenrollment: boolean;
+  /**
+   * Event clauses that read the same drugs or value sets (e.g. two fills on different dates, an
+   * index date on or before Oct 1): the coverage clause's fills decide them too.
+   */
+  readonly relatedEvents: readonly string[];
+  /**
+   * Index dates worth aiming at: the window's edges and the edges of the related events' windows
+   * (so an index fill lands on Dec 31 - 91 days and on the day after).
+   */
+  readonly indexDates: readonly IsoDate[];
 }
 
 export interface StatusBoundary {
@@ -140,10 +223,13 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
   const events: EventBoundary[] = [];
   const statuses: StatusBoundary[] = [];
   const deaths: DeathBoundary[] = [];
+  const readings: ReadingBoundary[] = [];
+  const coverageClauses: Extract<CompiledClause, { kind: 'coverage' }>[] = [];
   const valueSets = new Map<string, ValueSet>();
   const drugs = new Set<string>();
   const settings = new Set<Setting>();
   const seen = new Set<CompiledClause>();
+  const scopes = new Map<CompiledClause, Scope>();
 
   const visit = (clause: CompiledClause, outer: Scope): void => {
     if (seen.has(clause)) return;
@@ -186,6 +272,8 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
         for (const d of clause.drugs ?? []) drugs.add(d);
         for (const s of clause.settings ?? []) settings.add(s);
         for (const s of clause.excludeSettings ?? []) settings.add(s);
+        // The clause an onOrAfter names is aimed at too, even where nothing else reaches it.
+        if (clause.onOrAfter) visit(clause.onOrAfter.clause, scope);
         events.push({
           ...common,
           window: clause.window,
@@ -200,9 +288,51 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
           ...(clause.settings ? { settings: [...clause.settings] } : {}),
           ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
           minDistinctDates: clause.minDistinctDates,
+          ...(clause.modifiers ? { modifiers: [...clause.modifiers] } : {}),
+          ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
+          settingsOnly: clause.valueSets.length === 0 && clause.drugs === undefined,
         });
         return;
       }
+      case 'reading': {
+        for (const vs of clause.valueSets) valueSets.set(vs.name, vs);
+        for (const s of clause.settings ?? []) settings.add(s);
+        for (const s of clause.excludeSettings ?? []) settings.add(s);
+        if (clause.onOrAfter) visit(clause.onOrAfter.clause, scope);
+        readings.push({
+          ...common,
+          window: clause.window,
+          edges: windowEdges(clause.window),
+          valueSets: clause.valueSets.map((vs) => vs.name),
+          codes: clause.valueSets.flatMap((vs) =>
+            codesOf(vs).map((c) => {
+              const unit = unitOf(c.system, c.code, vs.name);
+              return { ...c, valueSet: vs.name, ...(unit !== undefined ? { unit } : {}) };
+            }),
+          ),
+          nearMisses: nearMisses(clause.valueSets),
+          ...(clause.settings ? { settings: [...clause.settings] } : {}),
+          ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
+          sameDay: clause.sameDay,
+          tests: clause.tests.map((t) => ({
+            ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
+            comparator: t.comparator,
+            threshold: t.threshold,
+            ifMissing: t.ifMissing,
+            values: valuesAround(t.threshold),
+          })),
+          ifNone: clause.ifNone,
+          ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
+        });
+        return;
+      }
+      case 'coverage':
+        for (const vs of clause.valueSets) valueSets.set(vs.name, vs);
+        for (const d of clause.drugs ?? []) drugs.add(d);
+        // Finished once every event is known: its related events and index dates need them.
+        coverageClauses.push(clause);
+        scopes.set(clause, scope);
+        return;
       case 'status':
         statuses.push({
           ...common,
@@ -226,6 +356,7 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
     ...measure.strata.map((s) => s.when),
   ];
   for (const root of roots) visit(root, all);
+  const coverages = coverageClauses.map((c) => coverageBoundary(c, scopes.get(c) ?? all, events));
   const conjunctions = new Map<string, string[]>();
   for (const root of roots) {
     for (const way of waysToHold(root)) {
@@ -243,11 +374,125 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
     events,
     statuses,
     deaths,
+    readings,
+    coverages,
     valueSets: [...valueSets.values()].map((vs) => ({ name: vs.name, codes: codesOf(vs) })),
     drugs: [...drugs],
     settings: SETTINGS.filter((s) => settings.has(s)),
     conjunctions: [...conjunctions.values()],
+    initialPopulationWays: uniqueWays(waysToHold(measure.initialPopulation)),
+    numeratorClauses: [...new Set(measure.rates.flatMap((r) => aimedClauseIds(r.numerator)))],
   };
+}
+
+function onOrAfterOf(o: { clause: CompiledClause; occurrence: number }): OnOrAfterBoundary {
+  return { clauseId: o.clause.id, occurrence: o.occurrence };
+}
+
+function uniqueWays(ways: readonly string[][]): string[][] {
+  const out = new Map<string, string[]>();
+  for (const way of ways) {
+    const sorted = [...new Set(way)].sort();
+    out.set(sorted.join('|'), sorted);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Ids of the event, reading and coverage clauses under `clause` (not the clauses their onOrAfter
+ * names: records aimed at a clause with an onOrAfter carry those too).
+ */
+function aimedClauseIds(clause: CompiledClause): string[] {
+  switch (clause.kind) {
+    case 'all':
+    case 'any':
+      return clause.children.flatMap(aimedClauseIds);
+    case 'not':
+    case 'ref':
+      return aimedClauseIds(clause.child);
+    case 'event':
+    case 'reading':
+    case 'coverage':
+      return [clause.id];
+    default:
+      return [];
+  }
+}
+
+function coverageBoundary(
+  clause: Extract<CompiledClause, { kind: 'coverage' }>,
+  scope: Scope,
+  events: readonly EventBoundary[],
+): CoverageBoundary {
+  const drugs = [...(clause.drugs ?? [])];
+  const names = clause.valueSets.map((vs) => vs.name);
+  const related = events.filter(
+    (e) => e.drugs.some((d) => drugs.includes(d)) || e.valueSets.some((n) => names.includes(n)),
+  );
+  const edges = windowEdges(clause.window);
+  const indexDates = [
+    ...new Set([
+      ...edges.map((p) => p.date),
+      ...related.flatMap((e) => e.edges.map((p) => p.date)),
+    ]),
+  ];
+  return {
+    clauseId: clause.id,
+    scope,
+    window: clause.window,
+    edges,
+    drugs,
+    valueSets: names,
+    codes: clause.valueSets.flatMap((vs) =>
+      codesOf(vs)
+        .filter((c) => c.system === 'NDC' || c.system === 'RXNORM')
+        .map((c) => ({ ...c, valueSet: vs.name })),
+    ),
+    atLeast: clause.atLeast,
+    shiftSameDrug: clause.shiftSameDrug,
+    endAtDeath: clause.endAtDeath,
+    endAtDisenrollment: clause.endAtDisenrollment,
+    relatedEvents: [...new Set(related.map((e) => e.clauseId))],
+    indexDates,
+  };
+}
+
+/** Rounds away floating-point noise (8 - 0.1 is 7.9, not 7.8999999999999995). */
+function tidy(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** The threshold and one step on either side of it (see `ReadingTestBoundary.values`). */
+function valuesAround(threshold: number): number[] {
+  const decimals = (String(threshold).split('.')[1] ?? '').length;
+  const step =
+    decimals > 0 ? 10 ** -decimals : Math.abs(threshold) < 20 && threshold !== 0 ? 0.1 : 1;
+  const steps = step === 1 ? [1] : [step, 1];
+  const values = new Set<number>([threshold]);
+  for (const s of steps) {
+    values.add(tidy(threshold - s));
+    values.add(tidy(threshold + s));
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+/** UCUM units of the LOINC codes the shipped readings use; others fall back on the value set's name. */
+const LOINC_UNITS: Readonly<Record<string, string>> = {
+  '8480-6': 'mm[Hg]',
+  '8462-4': 'mm[Hg]',
+  '4548-4': '%',
+  '4549-2': '%',
+  '17855-8': '%',
+  '17856-6': '%',
+  '96595-4': '%',
+  '97506-0': '%',
+};
+
+function unitOf(system: CodeSystem, code: string, valueSet: string): string | undefined {
+  if (system === 'LOINC' && LOINC_UNITS[code] !== undefined) return LOINC_UNITS[code];
+  if (/blood pressure|systolic|diastolic/i.test(valueSet)) return 'mm[Hg]';
+  if (/a1c|glyc|gmi|glucose management/i.test(valueSet)) return '%';
+  return undefined;
 }
 
 /** More ways than this are not worth aiming at one by one. */

@@ -4,12 +4,17 @@ export type {
   AgePoint,
   BoundaryCode,
   BoundaryValueSet,
+  CoverageBoundary,
   DatePoint,
   DeathBoundary,
   EdgeLabel,
   EnrollmentBoundary,
   EventBoundary,
   MeasureBoundaries,
+  OnOrAfterBoundary,
+  ReadingBoundary,
+  ReadingCode,
+  ReadingTestBoundary,
   StatusBoundary,
 } from './boundaries.ts';
 export { memberArbitrary } from './member.ts';

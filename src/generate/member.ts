@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import type { Member, ProductLine } from '../model/member.ts';
+import type { Claim, Dispensing, Member, Observation, ProductLine } from '../model/member.ts';
 import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { measureBoundaries } from './boundaries.ts';
 import type { MeasureBoundaries } from './boundaries.ts';
-import { uniformClaims } from './_internals/claims.ts';
+import { merge, withoutPharmacy } from './_internals/bundle.ts';
+import type { Bundle } from './_internals/bundle.ts';
+import { sometimes } from './_internals/choice.ts';
+import { uniformClaims, withIds } from './_internals/claims.ts';
 import {
   ruleAwareBirthDate,
   ruleAwareDeathDate,
@@ -17,8 +20,7 @@ import { uniformDispensings } from './_internals/dispensings.ts';
 import { ruleAwareEnrollments, uniformEnrollments } from './_internals/enrollments.ts';
 import { uniformObservations } from './_internals/observations.ts';
 import { focusedRecords, ruleAwareRecords } from './_internals/records.ts';
-import { focusedBasics } from './_internals/focused.ts';
-import type { Records } from './_internals/records.ts';
+import { focusedPlans, fullCoverage, prerequisitesFor } from './_internals/focused.ts';
 import { ruleAwareStatuses, uniformStatuses } from './_internals/statuses.ts';
 
 /**
@@ -74,34 +76,61 @@ export function memberArbitrary(
     );
   }
   // Wide members combine every boundary at once and find interactions; focused members are in
-  // the initial population by age and coverage and carry one aimed bundle of records, so each
-  // window edge and exclusion decides the outcome often. Wide comes first: it shrinks there.
-  const wide = fc.record({
-    id,
-    birthDate: ruleAwareBirthDate(b),
-    sex: ruleAwareSex(b),
-    deathDate: ruleAwareDeathDate(b),
-    enrollments: ruleAwareEnrollments(b, options.productLine),
-    statuses: ruleAwareStatuses(b),
-    records: ruleAwareRecords(b),
-  });
-  const basics = focusedBasics(measure, b, options.productLine);
-  const focused = fc.record({
-    id,
-    birthDate: basics.birthDate,
-    sex: ruleAwareSex(b),
-    deathDate: fc.constant(undefined),
-    enrollments: basics.enrollments,
-    statuses: ruleAwareStatuses(b),
-    records: focusedRecords(b),
-  });
-  return toMember(
-    fc.oneof(
+  // the initial population by age, coverage and (where it needs events) prerequisite records, and
+  // carry one aimed bundle of records, so each window edge, threshold and exclusion decides the
+  // outcome often. Wide comes first: it shrinks there.
+  const plans = focusedPlans(measure, b, options.productLine);
+  const wide = fc
+    .record({
+      id,
+      birthDate: ruleAwareBirthDate(b),
+      sex: ruleAwareSex(b),
+      deathDate: ruleAwareDeathDate(b),
+      enrollments: ruleAwareEnrollments(b, options.productLine),
+      statuses: ruleAwareStatuses(b),
+      records: ruleAwareRecords(b),
+      way:
+        plans.ways.length > 0
+          ? sometimes(fc.constantFrom(...plans.ways), 0.5)
+          : fc.constant(undefined),
+    })
+    .map(({ way, records, ...rest }): MemberParts => ({
+      ...rest,
+      records: way ? merge([records, prerequisitesFor(plans, way, records)]) : records,
+    }));
+  const enrollments = fullCoverage(b, options.productLine);
+  const focused = fc
+    .record({
+      id,
+      plan: fc.constantFrom(...plans.plans),
+      // Shrinks to no prerequisite records, so a counterexample keeps them only when they matter.
+      prerequisites: fc.oneof(
+        { withCrossShrink: true },
+        { arbitrary: fc.constant(false), weight: 1 },
+        { arbitrary: fc.constant(true), weight: 19 },
+      ),
+      sex: ruleAwareSex(b),
+      statuses: ruleAwareStatuses(b),
+      records: focusedRecords(b),
+    })
+    .map(({ id: memberId, plan, prerequisites, sex, statuses, records }): MemberParts => ({
+      id: memberId,
+      birthDate: plan.birthDate,
+      sex,
+      deathDate: undefined,
+      enrollments,
+      statuses,
+      records: prerequisites
+        ? merge([records, prerequisitesFor(plans, plan.way, records)])
+        : records,
+    }));
+  return fc
+    .oneof(
       { withCrossShrink: true },
       { arbitrary: wide, weight: 1 },
       { arbitrary: focused, weight: 2 },
-    ),
-  );
+    )
+    .map(assemble);
 }
 
 interface MemberParts {
@@ -111,10 +140,39 @@ interface MemberParts {
   deathDate: string | undefined;
   enrollments: Member['enrollments'];
   statuses: Member['statuses'];
-  records: Records;
+  records: Bundle;
 }
 
-function toMember(parts: Arbitrary<MemberParts>): Arbitrary<Member> {
+/**
+ * The member from its parts: claims get ids by position, a death date the records were aimed
+ * with wins, and pharmacy gaps the records were aimed with are cut out of the coverage.
+ */
+function assemble({ records: r, deathDate, enrollments, ...rest }: MemberParts): Member {
+  const death = r.deathDate ?? deathDate;
+  return {
+    id: rest.id,
+    birthDate: rest.birthDate,
+    sex: rest.sex,
+    ...(death !== undefined ? { deathDate: death } : {}),
+    enrollments: r.pharmacyGaps ? withoutPharmacy(enrollments, r.pharmacyGaps) : enrollments,
+    statuses: rest.statuses,
+    claims: withIds(r.claims),
+    dispensings: [...r.dispensings],
+    observations: [...r.observations],
+  };
+}
+
+interface UniformParts {
+  id: string;
+  birthDate: string;
+  sex: Member['sex'];
+  deathDate: string | undefined;
+  enrollments: Member['enrollments'];
+  statuses: Member['statuses'];
+  records: { claims: Claim[]; observations: Observation[]; dispensings: Dispensing[] };
+}
+
+function toMember(parts: Arbitrary<UniformParts>): Arbitrary<Member> {
   return parts.map(
     ({ id: memberId, birthDate, sex, deathDate, enrollments, statuses, records: r }): Member => ({
       id: memberId,

@@ -42,7 +42,7 @@ export function formatExplanation(evaluation: Evaluation, pack: CompiledPack): s
         : name.startsWith('numerator') && (!outcome.denominator || outcome.denominatorExclusion)
           ? ` (not counted: member is ${outcome.denominator ? 'excluded' : 'not in the denominator'})`
           : '';
-    const decided = decidingClauses(node).map((c) => c.id);
+    const decided = [...new Set(decidingClauses(node).map((c) => c.id))];
     lines.push(
       `  ${name}: ${node.result ? 'holds' : 'does not hold'}${gate}; decided by ${decided.join(', ')}`,
     );

@@ -329,7 +329,7 @@ export const clauseSchema = z
 z.globalRegistry.add(clauseSchema, {
   id: 'Clause',
   description:
-    'A named node of measure logic: exactly one of all, any, not, ref, age, sex, enrollment, event, status, death.',
+    'A named node of measure logic: exactly one of all, any, not, ref, age, sex, enrollment, event, status, death, reading, coverage.',
 });
 
 export type ClauseSpec = z.infer<typeof clauseSchema>;
@@ -398,7 +398,22 @@ export const packFileSchema = z.strictObject({
     .min(1)
     .describe('What this pack is and is not (not the licensed specification).'),
   productLines: z.array(productLineSchema).min(1),
-  digest: z.string().optional(),
+  digest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'expected a content digest such as sha256:<64 hex digits>')
+    .optional()
+    .describe(
+      'Content digest of a released version, written by `measurecheck pack release`; absent on a draft.',
+    ),
+  files: z
+    .record(
+      z.string().min(1),
+      z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>'),
+    )
+    .optional()
+    .describe(
+      'Per-file hashes at release (written by `measurecheck pack release`), so validation can name the files that changed.',
+    ),
   changelog: z
     .array(
       z.strictObject({

@@ -137,7 +137,7 @@ function enrollmentEvidence(finding: Finding) {
   return evidenceOf(finding.reference.trace, 'continuous-enrollment-my-and-prior', 'enrollment');
 }
 
-describe.each(WRONG)('col-e-wrong-$bug.ts through the module adapter', ({ bug, expected }) => {
+describe.each(WRONG)('col-e-wrong-$bug through the module adapter', ({ bug, expected }) => {
   it.each(SEEDS)('is caught under seed %i, in the population the bug changes', async (seed) => {
     const result = await wrong(bug, seed);
 

@@ -14,43 +14,61 @@ export type ClaimDraft = Omit<Claim, 'id'>;
 /** How far outside a window the non-edge dates of aimed records may fall. */
 const SLACK_DAYS = 30;
 
+/** Modifiers that sit beside the ones a clause asks for: laterality, bilateral, and two common others. */
+const MODIFIERS: readonly string[] = ['LT', 'RT', '50', '25', '59'];
+
+/**
+ * Modifiers for the matching code of a claim aimed at a clause that requires some: one it asks
+ * for (the first, where shrinking goes), none, another one (RT for an LT clause, LT or RT for a
+ * bilateral 50), or one it asks for beside another (LT and RT on one code).
+ */
+export function modifiersFor(required: readonly string[]): Arbitrary<string[] | undefined> {
+  const own = fc.constantFrom(...required);
+  const others = MODIFIERS.filter((m) => !required.includes(m));
+  const other = pick(others) ?? fc.constant('XX');
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: own.map((m) => [m]), weight: 6 },
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: other.map((m) => [m]), weight: 2 },
+    { arbitrary: fc.tuple(own, other).map(([m, o]) => [m, o]), weight: 1 },
+  );
+}
+
 /**
  * Claims aimed at event clause `e`: one code of its value sets (or a near miss, or another
  * clause's code), on one to a few dates drawn from the window's edges (so equal and distinct
  * dates both come up, for `minDistinctDates`), in an accepted or an excluded setting, sometimes
- * with a second code. Undefined when the clause reads no claims or has no codes.
+ * with a second code. A clause that requires modifiers gets claims whose code carries one of
+ * them, another one or none; a clause that reads only the setting gets everyday codes in its
+ * settings and in others. Undefined when the clause reads no claims or has no codes.
  */
 export function aimedClaims(
   b: MeasureBoundaries,
   e: EventBoundary,
 ): Arbitrary<ClaimDraft[]> | undefined {
-  if (!e.records.includes('claims') || e.codes.length === 0) return undefined;
+  if (!e.records.includes('claims')) return undefined;
+  if (e.settingsOnly) return settingClaims(b, e);
+  if (e.codes.length === 0) return undefined;
   const own = fc.constantFrom(...e.codes);
   const code =
     preferFirst<Code>([own, 6], [pick(e.nearMisses), 1], [pick(decoyCodes(b, e)), 1]) ?? own;
-  const to = e.window.to;
-  const from = e.window.from ?? addMonths(to, -120);
   const second = preferFirst<Code>([pick(noiseCodes(b)), 1], [pick(decoyCodes(b, e)), 1]);
   return fc
     .record({
       code,
       dotted: fc.boolean(),
-      dates: oneOrMore(
-        dateNear(
-          e.edges.map((p) => p.date),
-          addDays(from, -SLACK_DAYS),
-          addDays(to, SLACK_DAYS),
-        ),
-        Math.max(2, e.minDistinctDates + 1),
-      ),
+      modifiers: e.modifiers ? modifiersFor(e.modifiers) : fc.constant(undefined),
+      dates: claimDates(e),
       setting: settingFor(e),
       second: second ? sometimes(second, 0.3) : fc.constant(undefined),
       secondFirst: fc.boolean(),
       stayDays: sometimes(fc.nat(5), 0.3),
     })
-    .map(({ code: c, dotted, dates, setting, second: s, secondFirst, stayDays }) => {
+    .map(({ code: c, dotted, modifiers, dates, setting, second: s, secondFirst, stayDays }) => {
       const main = { system: c.system, code: c.code };
-      const primary = dotted ? withDot(main) : main;
+      const plain = dotted ? withDot(main) : main;
+      const primary: Code = modifiers !== undefined ? { ...plain, modifiers } : plain;
       const codes = s === undefined ? [primary] : secondFirst ? [s, primary] : [primary, s];
       return dates.map((date): ClaimDraft => ({
         date,
@@ -59,6 +77,47 @@ export function aimedClaims(
         codes,
       }));
     });
+}
+
+/** One to a few dates at the window's edges of `e`, sometimes anywhere near it. */
+function claimDates(e: EventBoundary): Arbitrary<string[]> {
+  return oneOrMore(edgeDate(e), Math.max(2, e.minDistinctDates + 1));
+}
+
+/** A date at one of the window's edges of `e`, sometimes anywhere near the window. */
+function edgeDate(e: EventBoundary): Arbitrary<string> {
+  const to = e.window.to;
+  const from = e.window.from ?? addMonths(to, -120);
+  return dateNear(
+    e.edges.map((p) => p.date),
+    addDays(from, -SLACK_DAYS),
+    addDays(to, SLACK_DAYS),
+  );
+}
+
+/**
+ * Claims for a clause that reads only the setting (any nonacute inpatient stay): everyday codes
+ * (or another clause's code), in one of its settings or another, at the window's edges, each
+ * claim with its own setting and stay.
+ */
+function settingClaims(b: MeasureBoundaries, e: EventBoundary): Arbitrary<ClaimDraft[]> {
+  const code =
+    preferFirst<Code>([pick(noiseCodes(b)), 4], [pick(allCodes(b)), 1]) ??
+    fc.constant<Code>({ system: 'CPT', code: '99499' });
+  const claim = fc
+    .record({
+      date: edgeDate(e),
+      code,
+      setting: settingFor(e),
+      stayDays: sometimes(fc.nat(30), 0.5),
+    })
+    .map(({ date, code: c, setting, stayDays }): ClaimDraft => ({
+      date,
+      ...(stayDays !== undefined ? { endDate: addDays(date, stayDays) } : {}),
+      setting,
+      codes: [c],
+    }));
+  return oneOrMore(claim, Math.max(2, e.minDistinctDates + 1));
 }
 
 /** 0-3 claims with everyday codes no value set holds, anywhere in MY-2..MY. */

@@ -27,8 +27,25 @@ const NOISE: readonly Code[] = [
   { system: 'SNOMEDCT', code: '38341003' },
 ];
 
-/** Drug names no clause of the shipped packs lists, for dispensings that must not count. */
-export const DECOY_DRUGS: readonly string[] = ['atorvastatin', 'lisinopril', 'metformin'];
+/**
+ * Drug names for dispensings that must not count: everyday drugs, and near misses of the shipped
+ * lists (ezetimibe alone is not a statin, fenofibrate is another lipid-lowering drug).
+ */
+const DECOY_DRUGS: readonly string[] = [
+  'lisinopril',
+  'ezetimibe',
+  'fenofibrate',
+  'levothyroxine',
+  'metformin',
+  'atorvastatin',
+];
+
+/** The decoy drugs that no clause of the measure lists (never empty). */
+export function decoyDrugs(b: MeasureBoundaries): string[] {
+  const listed = new Set(b.drugs.map((d) => d.toLowerCase()));
+  const free = DECOY_DRUGS.filter((d) => !listed.has(d));
+  return free.length > 0 ? free : ['decoy-drug'];
+}
 
 const key = (system: CodeSystem, code: string) => `${system}|${normalizeCode(system, code)}`;
 
@@ -60,16 +77,24 @@ export function withDot(code: Code): Code {
   return { system: code.system, code: `${code.code.slice(0, 3)}.${code.code.slice(3)}` };
 }
 
+/** The settings a clause accepts (its `settings`, less its `excludeSettings`), in contract order. */
+export function acceptedSettings(e: {
+  readonly settings?: readonly Setting[];
+  readonly excludeSettings?: readonly Setting[];
+}): Setting[] {
+  return SETTINGS.filter(
+    (s) =>
+      (e.settings === undefined || e.settings.includes(s)) &&
+      !(e.excludeSettings ?? []).includes(s),
+  );
+}
+
 /**
  * Settings for a record aimed at clause `e`: mostly ones the clause accepts (shrinking toward
  * the first), sometimes ones it requires absent or excludes (e.g. a lab claim for frailty).
  */
 export function settingFor(e: EventBoundary): Arbitrary<Setting> {
-  const accepted = SETTINGS.filter(
-    (s) =>
-      (e.settings === undefined || e.settings.includes(s)) &&
-      !(e.excludeSettings ?? []).includes(s),
-  );
+  const accepted = acceptedSettings(e);
   const rejected = SETTINGS.filter((s) => !accepted.includes(s));
   return preferFirst([pick(accepted), 3], [pick(rejected), 1]) ?? fc.constantFrom(...SETTINGS);
 }

@@ -25,10 +25,19 @@ export function uniformBirthDate(): Arbitrary<string> {
   return dateBetween(yearStart(1930), yearEnd(2010));
 }
 
-/** The sexes some clause names first (so shrinking keeps the member in), then the others. */
+/**
+ * Mostly a sex some clause names (BCS-E: F), shrinking toward it so the member stays in; the
+ * others now and then. Uniform when no clause names a sex.
+ */
 export function ruleAwareSex(b: MeasureBoundaries): Arbitrary<Sex> {
   const named = SEXES.filter((s) => b.sexes.includes(s));
-  return fc.constantFrom(...named, ...SEXES.filter((s) => !named.includes(s)));
+  const others = SEXES.filter((s) => !named.includes(s));
+  if (named.length === 0 || others.length === 0) return fc.constantFrom(...SEXES);
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constantFrom(...named), weight: 8 },
+    { arbitrary: fc.constantFrom(...others), weight: 2 },
+  );
 }
 
 export function uniformSex(): Arbitrary<Sex> {

@@ -3,7 +3,7 @@ import type { Arbitrary } from 'fast-check';
 import { addDays, addMonths } from '../../model/calendarDate.ts';
 import type { Code, Dispensing } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
-import { DECOY_DRUGS } from './codes.ts';
+import { decoyDrugs } from './codes.ts';
 import { oneOrMore, pick, preferFirst } from './choice.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
@@ -17,6 +17,16 @@ const randomNdc: Arbitrary<Code> = fc
   .integer({ min: 0, max: 99_999_999_999 })
   .map((n) => ({ system: 'NDC', code: String(n).padStart(11, '0') }));
 
+/**
+ * A stable made-up 11-digit NDC for a drug name (two variants per drug, so fills of one drug do
+ * not all share a code: adherence logic groups by the drug, not by the package code).
+ */
+export function ndcFor(drug: string, variant: number): Code {
+  let h = 7 + variant * 104_729;
+  for (const ch of drug.toLowerCase()) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000_007;
+  return { system: 'NDC', code: `9${String(h % 10_000_000_000).padStart(10, '0')}` };
+}
+
 const daysSupply = fc.oneof(
   { withCrossShrink: true },
   fc.constantFrom(30, 90, 1, 7),
@@ -28,17 +38,21 @@ const daysSupply = fc.oneof(
  * or a decoy drug, a value-set drug code when there is one, at the window's edges. Undefined when
  * the clause reads no dispensings or names no drug.
  */
-export function aimedDispensings(e: EventBoundary): Arbitrary<Dispensing[]> | undefined {
+export function aimedDispensings(
+  b: MeasureBoundaries,
+  e: EventBoundary,
+): Arbitrary<Dispensing[]> | undefined {
   if (!e.records.includes('dispensings')) return undefined;
   if (e.drugs.length === 0 && !e.codes.some(isDrugCode)) return undefined;
-  return oneOrMore(aimedDispensing(e), 2);
+  return oneOrMore(aimedDispensing(b, e), 2);
 }
 
-function aimedDispensing(e: EventBoundary): Arbitrary<Dispensing> {
+function aimedDispensing(b: MeasureBoundaries, e: EventBoundary): Arbitrary<Dispensing> {
   const upper = e.drugs.map((d) => d.charAt(0).toUpperCase() + d.slice(1));
+  const decoys = decoyDrugs(b);
   const drug =
-    preferFirst<string>([pick(e.drugs), 4], [pick(upper), 1], [pick(DECOY_DRUGS), 1]) ??
-    fc.constantFrom(...DECOY_DRUGS);
+    preferFirst<string>([pick(e.drugs), 4], [pick(upper), 1], [pick(decoys), 1]) ??
+    fc.constantFrom(...decoys);
   const ownCode = pick(
     e.codes.filter(isDrugCode).map((c): Code => ({ system: c.system, code: c.code })),
   );
@@ -67,7 +81,7 @@ function aimedDispensing(e: EventBoundary): Arbitrary<Dispensing> {
 
 /** Dispensings with no aim: any listed or decoy drug, dates uniform over MY-11..MY. */
 export function uniformDispensings(b: MeasureBoundaries): Arbitrary<Dispensing[]> {
-  const drug = fc.constantFrom(...b.drugs, ...DECOY_DRUGS);
+  const drug = fc.constantFrom(...b.drugs, ...decoyDrugs(b));
   return fc.array(
     fc
       .record({

@@ -1,10 +1,12 @@
-import fc from 'fast-check';
-import type { Arbitrary } from 'fast-check';
 import type { Enrollment, Member, ProductLine } from '../../model/member.ts';
 import { evaluateClause, evaluationContext } from '../../engine/evaluate.ts';
 import type { CompiledMeasure } from '../../rulepack/compiled.ts';
 import type { MeasureBoundaries } from '../boundaries.ts';
+import type { Bundle } from './bundle.ts';
+import { merge } from './bundle.ts';
+import { withIds } from './claims.ts';
 import { yearEnd, yearStart } from './dates.ts';
+import { prerequisiteRecords } from './prerequisites.ts';
 
 /**
  * Coverage of every checked period (and the anchor date) in `line`, with no gap: the member the
@@ -28,46 +30,91 @@ export function fullCoverage(b: MeasureBoundaries, line: ProductLine): Enrollmen
 }
 
 /**
- * Boundary birth dates at which a fully covered member with no records is in the initial
- * population (asked of the reference itself, so it holds for any measure). Falls back to every
- * boundary birth date when the initial population needs more than age and enrollment.
+ * One way into the initial population: a boundary birth date and the event clauses whose
+ * prerequisite records (see `prerequisiteRecords`) a fully covered member needs with it.
  */
-export function inPopulationBirthDates(
-  measure: CompiledMeasure,
-  b: MeasureBoundaries,
-  line: ProductLine,
-): string[] {
-  const all = [...new Set(b.ages.flatMap((a) => a.points.map((p) => p.birthDate)))];
-  const enrollments = fullCoverage(b, line);
-  const inside = all.filter((birthDate) => {
-    const member: Member = {
-      id: 'probe',
-      birthDate,
-      sex: 'F',
-      enrollments,
-      statuses: [],
-      claims: [],
-      dispensings: [],
-      observations: [],
-    };
-    return evaluateClause(measure.initialPopulation, evaluationContext(member, line)).result;
-  });
-  return inside.length > 0 ? inside : all;
+export interface FocusedPlan {
+  readonly birthDate: string;
+  /** Event clause ids, with their records in `FocusedPlans.records`; empty when none is needed. */
+  readonly way: readonly string[];
+}
+
+export interface FocusedPlans {
+  /** Never empty. */
+  readonly plans: readonly FocusedPlan[];
+  /** Prerequisite records by event clause id. */
+  readonly records: ReadonlyMap<string, Bundle>;
+  /** The ways (sets of event clauses) that let some boundary birth date in. */
+  readonly ways: readonly (readonly string[])[];
 }
 
 /**
- * The parts of a focused member: in the initial population by age and coverage, so one aimed
- * bundle of records (a numerator event at a window edge, an exclusion's evidence) decides the
- * outcome. Wide members find interactions; focused ones find each edge quickly.
+ * The ways a fully covered member gets into the initial population, asked of the reference
+ * itself so it holds for any measure: each boundary birth date with no records, and when that
+ * lets nobody in, with the prerequisite records of each way the initial population's event
+ * clauses can hold (two hypertension diagnoses for CBP, a diabetes diagnosis on two dates, or a
+ * diabetes drug and one diagnosis, for GSD). Falls back to every boundary birth date with no
+ * records when nothing lets a member in.
  */
-export function focusedBasics(
+export function focusedPlans(
   measure: CompiledMeasure,
   b: MeasureBoundaries,
   line: ProductLine,
-): { birthDate: Arbitrary<string>; enrollments: Arbitrary<Enrollment[]> } {
-  const births = inPopulationBirthDates(measure, b, line);
-  return {
-    birthDate: births.length > 0 ? fc.constantFrom(...births) : fc.constant(`${b.year - 50}-06-15`),
-    enrollments: fc.constant(fullCoverage(b, line)),
+): FocusedPlans {
+  const births = [...new Set(b.ages.flatMap((a) => a.points.map((p) => p.birthDate)))];
+  const candidates = births.length > 0 ? births : [`${b.year - 50}-06-15`];
+  const enrollments = fullCoverage(b, line);
+  const sex = b.sexes.find((s): s is Member['sex'] => s === 'F' || s === 'M' || s === 'U') ?? 'F';
+  const records = new Map<string, Bundle>();
+  for (const e of b.events) {
+    const r = prerequisiteRecords(b, e);
+    if (r) records.set(e.clauseId, r);
+  }
+  const inPopulation = (birthDate: string, bundle: Bundle): boolean => {
+    const member: Member = {
+      id: 'probe',
+      birthDate,
+      sex,
+      enrollments,
+      statuses: [],
+      claims: withIds(bundle.claims),
+      dispensings: [...bundle.dispensings],
+      observations: [...bundle.observations],
+    };
+    return evaluateClause(measure.initialPopulation, evaluationContext(member, line)).result;
   };
+  const plansFor = (way: readonly string[]): FocusedPlan[] => {
+    const parts = way.map((id) => records.get(id));
+    if (parts.some((p) => p === undefined)) return [];
+    const bundle = merge(parts as Bundle[]);
+    return candidates
+      .filter((d) => inPopulation(d, bundle))
+      .map((birthDate) => ({ birthDate, way }));
+  };
+  const without = plansFor([]);
+  if (without.length > 0) return { plans: without, records, ways: [] };
+  const withRecords = b.initialPopulationWays.flatMap(plansFor);
+  if (withRecords.length === 0) {
+    return { plans: candidates.map((birthDate) => ({ birthDate, way: [] })), records, ways: [] };
+  }
+  const ways = new Map(withRecords.map((p) => [p.way.join('|'), p.way]));
+  return { plans: withRecords, records, ways: [...ways.values()] };
+}
+
+/**
+ * The prerequisite records of `way`, without those of clauses `bundle` already places on purpose
+ * (its onOrAfter anchor, its coverage fills), so they do not move the dates it aims at.
+ */
+export function prerequisitesFor(
+  plans: FocusedPlans,
+  way: readonly string[],
+  bundle: Bundle,
+): Bundle {
+  const provided = new Set(bundle.provides ?? []);
+  return merge(
+    way.flatMap((id) => {
+      const r = plans.records.get(id);
+      return r && !provided.has(id) ? [r] : [];
+    }),
+  );
 }
