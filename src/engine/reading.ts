@@ -91,7 +91,7 @@ export function readingEvidence(clause: ReadingClause, ctx: Context): ReadingEvi
       comparator: t.comparator,
       threshold: t.threshold,
       ...(value !== undefined ? { value } : {}),
-      passed: value === undefined ? t.ifMissing : compare(value, t.comparator, t.threshold),
+      passed: value === undefined ? t.ifMissing : passesThreshold(value, t.comparator, t.threshold),
     };
   });
   const distance = (m: NearMiss) =>
@@ -112,7 +112,8 @@ export function readingEvidence(clause: ReadingClause, ctx: Context): ReadingEvi
   };
 }
 
-function compare(value: number, comparator: Comparator, threshold: number): boolean {
+/** Whether `value` passes a reading test's comparator and threshold. */
+export function passesThreshold(value: number, comparator: Comparator, threshold: number): boolean {
   switch (comparator) {
     case 'below':
       return value < threshold;

@@ -1,6 +1,7 @@
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
 import { formatDateExpression, parseDateExpression, resolveDate } from './dateExpression.ts';
+import { CLAUSE_KINDS } from './schema.ts';
 import type { ClauseKind, ClauseSpec } from './schema.ts';
 
 /**
@@ -15,20 +16,7 @@ export type AllowanceSpec = Spec<'enrollment'>['allowance'];
 export type OnOrAfterSpec = NonNullable<Spec<'event'>['onOrAfter']>;
 export type ReadingTestSpec = Spec<'reading'>['require'][number];
 
-const KINDS: readonly ClauseKind[] = [
-  'all',
-  'any',
-  'not',
-  'ref',
-  'age',
-  'sex',
-  'enrollment',
-  'event',
-  'status',
-  'death',
-  'reading',
-  'coverage',
-];
+const KINDS: readonly ClauseKind[] = CLAUSE_KINDS;
 
 /** The one kind a (schema-valid) clause has. */
 export function kindOf(spec: ClauseSpec): ClauseKind {

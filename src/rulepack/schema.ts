@@ -245,7 +245,7 @@ export const statusSchema = z.strictObject({
 
 export const deathSchema = z.strictObject({ window: windowSchema });
 
-const CLAUSE_KINDS = [
+export const CLAUSE_KINDS = [
   'all',
   'any',
   'not',

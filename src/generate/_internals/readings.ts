@@ -1,10 +1,10 @@
 import fc from 'fast-check';
+import { passesThreshold } from '../../engine/reading.ts';
 import type { Arbitrary } from 'fast-check';
 import { addDays, addMonths } from '../../model/calendarDate.ts';
 import type { IsoDate } from '../../model/calendarDate.ts';
 import { SETTINGS } from '../../model/member.ts';
 import type { Observation, Setting } from '../../model/member.ts';
-import type { Comparator } from '../../rulepack/compiled.ts';
 import type {
   BoundaryCode,
   MeasureBoundaries,
@@ -189,8 +189,8 @@ function valueFor(b: MeasureBoundaries, vs: string): Arbitrary<number | undefine
     : fc.integer({ min: Math.floor(lo / 2), max: Math.ceil(hi * 1.5) });
   const options: { arbitrary: Arbitrary<number | undefined>; weight: number }[] = [];
   for (const t of tests) {
-    const passing = t.values.filter((v) => passes(v, t.comparator, t.threshold));
-    const failing = t.values.filter((v) => !passes(v, t.comparator, t.threshold));
+    const passing = t.values.filter((v) => passesThreshold(v, t.comparator, t.threshold));
+    const failing = t.values.filter((v) => !passesThreshold(v, t.comparator, t.threshold));
     const share = Math.max(1, Math.round(8 / tests.length));
     if (passing.length > 0) options.push({ arbitrary: fc.constantFrom(...passing), weight: share });
     if (failing.length > 0) options.push({ arbitrary: fc.constantFrom(...failing), weight: share });
@@ -198,19 +198,6 @@ function valueFor(b: MeasureBoundaries, vs: string): Arbitrary<number | undefine
   options.push({ arbitrary: around, weight: 2 });
   options.push({ arbitrary: fc.constant(undefined), weight: 1 });
   return fc.oneof({ withCrossShrink: true }, ...options);
-}
-
-function passes(value: number, comparator: Comparator, threshold: number): boolean {
-  switch (comparator) {
-    case 'below':
-      return value < threshold;
-    case 'atMost':
-      return value <= threshold;
-    case 'above':
-      return value > threshold;
-    case 'atLeast':
-      return value >= threshold;
-  }
 }
 
 function build(
