@@ -13,7 +13,7 @@ const MODULE_FILE = /\.(?:js|mjs|ts|mts)$/;
 
 /**
  * Opens an implementation the way a user names it on the command line: a path to an existing
- * `.js`, `.mjs`, `.ts` or `.mts` file (without blanks) is loaded as a module; anything else is a
+ * `.js`, `.mjs`, `.ts` or `.mts` file (blanks allowed) is loaded as a module; anything else is a
  * command started with the JSON Lines process protocol (`python3 impl.py`, `java -jar impl.jar`).
  * A relative path is resolved from `options.cwd`, or the current directory.
  *
@@ -27,7 +27,8 @@ export async function openImplementation(
   spec: string,
   options: OpenOptions = {},
 ): Promise<Implementation> {
-  if (MODULE_FILE.test(spec) && !/\s/.test(spec)) {
+  // A path to an existing module file is a module even when it holds blanks ("my dir/impl.ts").
+  if (MODULE_FILE.test(spec)) {
     const file = resolve(options.cwd ?? process.cwd(), spec);
     if (statSync(file, { throwIfNoEntry: false })?.isFile() === true) {
       return loadModuleImplementation(options.cwd === undefined ? spec : file, options);

@@ -7,6 +7,8 @@ import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
 import { runCheck } from '../harness/check.ts';
 import type { Finding } from '../harness/check.ts';
+import { shippedNeighbourMeasure } from '../harness/neighbours.ts';
+import type { NeighbourTargets } from '../harness/neighbours.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
 import { MeasurecheckError } from '../model/problem.ts';
@@ -34,6 +36,10 @@ interface CheckCliOptions {
   junit?: string;
   timeout: number;
   maxFindings: number;
+  /** A year, false for --no-against-year, undefined for the default (the previous year). */
+  againstYear?: number | false;
+  againstProductLine?: ProductLine;
+  coverage?: boolean;
 }
 
 const SAMPLE_IMPLEMENTATIONS = fileURLToPath(
@@ -78,6 +84,19 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
       positiveInt,
       5,
     )
+    .option('--coverage', 'also print, per product line, the clause outcomes never exercised')
+    .option(
+      '--against-year <year>',
+      "aim a third of the cases at members whose outcome differs under that year's rules, and say when a discrepancy matches them (default: the previous year when its pack is shipped)",
+      parseYear,
+    )
+    .option('--no-against-year', 'no targeting of a neighbouring year')
+    .addOption(
+      new Option(
+        '--against-product-line <line>',
+        "aim a third of the cases at members whose outcome differs under that product line's rules",
+      ).choices([...PRODUCT_LINES]),
+    )
     .action(async (opts: CheckCliOptions) => {
       setExit(await check(opts));
     });
@@ -86,6 +105,15 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
 async function check(opts: CheckCliOptions): Promise<number> {
   const { pack, measure } = loadMeasure(opts);
   const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
+  if (opts.path !== undefined && !/^\d+(?::\d+)*$/.test(opts.path)) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/bad-path',
+        message: `--path ${opts.path} is not a replay path`,
+        hint: 'a path is numbers separated by colons, e.g. 17:3:0, as printed in the replay line of a finding',
+      },
+    ]);
+  }
   if (opts.path !== undefined && (opts.seed === undefined || productLines.length !== 1)) {
     throw new MeasurecheckError([
       {
@@ -95,6 +123,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       },
     ]);
   }
+  const neighbours = neighbourTargets(opts, measure.id, measure.year);
   const implSpec = opts.impl ?? defaultImplementation(measure.id);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   let implementation: Implementation;
@@ -119,13 +148,22 @@ async function check(opts: CheckCliOptions): Promise<number> {
       opts.rules !== undefined ? `--rules ${quote(opts.rules)}` : '',
       `--product-line ${f.productLine}`,
       opts.generator !== 'rule-aware' ? `--generator ${opts.generator}` : '',
+      typeof opts.againstYear === 'number' ? `--against-year ${opts.againstYear}` : '',
+      opts.againstYear === false ? '--no-against-year' : '',
+      opts.againstProductLine !== undefined
+        ? `--against-product-line ${opts.againstProductLine}`
+        : '',
       `--seed ${f.seed}`,
       `--path ${quote(f.path)}`,
     ]
       .filter(Boolean)
       .join(' ');
   const reporters: Reporter[] = [
-    new ConsoleReporter({ write: (s) => process.stdout.write(s), replayCommand }),
+    new ConsoleReporter({
+      write: (s) => process.stdout.write(s),
+      replayCommand,
+      coverage: opts.coverage === true,
+    }),
   ];
   if (opts.json !== undefined) reporters.push(new JsonReporter(opts.json));
   if (opts.junit !== undefined) reporters.push(new JUnitReporter(opts.junit, replayCommand));
@@ -152,6 +190,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       seed,
       generator: opts.generator,
       maxFindings: opts.maxFindings,
+      neighbours,
       ...(opts.path !== undefined ? { path: opts.path } : {}),
       onProductLine: (r) => {
         for (const rep of reporters) rep.onProductLineEnd?.(r);
@@ -162,6 +201,36 @@ async function check(opts: CheckCliOptions): Promise<number> {
   } finally {
     await implementation.close();
   }
+}
+
+/**
+ * The neighbours to aim at: --against-year (default: the previous year, when its pack is shipped
+ * and has the measure; an explicit year must exist) and --against-product-line.
+ */
+function neighbourTargets(
+  opts: CheckCliOptions,
+  measureId: string,
+  year: number,
+): NeighbourTargets {
+  let other: NeighbourTargets['year'];
+  if (typeof opts.againstYear === 'number') {
+    other = shippedNeighbourMeasure(measureId, opts.againstYear);
+    if (!other) {
+      throw new MeasurecheckError([
+        {
+          code: 'usage/no-neighbour-year',
+          message: `--against-year ${opts.againstYear}: no shipped rule pack for ${opts.againstYear} with ${measureId}`,
+          hint: 'pass a shipped year, or --no-against-year',
+        },
+      ]);
+    }
+  } else if (opts.againstYear === undefined) {
+    other = shippedNeighbourMeasure(measureId, year - 1);
+  }
+  return {
+    ...(other ? { year: other } : {}),
+    ...(opts.againstProductLine !== undefined ? { productLine: opts.againstProductLine } : {}),
+  };
 }
 
 function defaultImplementation(measureId: string): string {

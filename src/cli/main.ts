@@ -4,6 +4,8 @@ import { PRODUCT_LINES } from '../model/member.ts';
 import { registerPackCommands } from './packCommands.ts';
 import { registerExplainCommand } from './explainCommand.ts';
 import { registerCheckCommand } from './checkCommand.ts';
+import { registerCoverageCommand } from './coverageCommand.ts';
+import { registerSelfTestCommand } from './selftestCommand.ts';
 
 /**
  * Runs the CLI and returns the exit code: 0 success / no discrepancy, 1 discrepancies,
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerPackCommands(program, setExit);
   registerExplainCommand(program, setExit);
   registerCheckCommand(program, setExit);
+  registerCoverageCommand(program, setExit);
+  registerSelfTestCommand(program, setExit);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

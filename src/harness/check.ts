@@ -19,6 +19,10 @@ import { memberArbitrary } from '../generate/index.ts';
 import type { GeneratorMode } from '../generate/index.ts';
 import { compareOutcomes } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
+import { matchingNeighbour, neighboursFor, targetedArbitrary } from './neighbours.ts';
+import type { MatchesNeighbour, NeighbourTargets, TargetingInfo } from './neighbours.ts';
+import { CoverageAccumulator } from './coverage.ts';
+import type { ClauseCoverage } from './coverage.ts';
 
 export interface CheckOptions {
   readonly pack: CompiledPack;
@@ -37,6 +41,11 @@ export interface CheckOptions {
   readonly maxFindings?: number;
   /** Called as each product line finishes, for reporters that stream. */
   readonly onProductLine?: (result: ProductLineResult) => void;
+  /**
+   * Neighbouring rules to aim a share of the cases at and to attribute discrepancies to
+   * (neighbours.ts); absent or false: no targeting. The CLI turns the previous year on by default.
+   */
+  readonly neighbours?: NeighbourTargets | false;
 }
 
 /** One distinct disagreement (or implementation failure), shrunk to a minimal member. */
@@ -60,6 +69,8 @@ export interface Finding {
   readonly request: Request;
   readonly reference: Evaluation;
   readonly implementationOutcome?: Outcome;
+  /** The implementation gave the neighbour's answer (another year's or product line's rules). */
+  readonly matchesNeighbour?: MatchesNeighbour;
 }
 
 export interface ProductLineResult {
@@ -73,6 +84,10 @@ export interface ProductLineResult {
   readonly durationMs: number;
   /** The implementation stopped working during this product line; counts are up to that point. */
   readonly stopped?: true;
+  /** Neighbour targeting on this product line, when asked for. */
+  readonly targeting?: readonly TargetingInfo[];
+  /** Clause outcomes the reference showed over the screened cases (not the shrinks). */
+  readonly coverage?: ClauseCoverage;
 }
 
 export interface CheckResult {
@@ -154,8 +169,16 @@ async function checkProductLine(
   const { measure, implementation } = options;
   const seed = lineSeed(options.seed, productLine);
   const request: Request = { measure: measure.id, year: measure.year, productLine };
-  const arbitrary = memberArbitrary(measure, { productLine, mode: options.generator });
+  const neighbours = neighboursFor(options.neighbours, measure, productLine);
+  const { arbitrary, targeting } = targetedArbitrary(
+    memberArbitrary(measure, { productLine, mode: options.generator }),
+    measure,
+    request,
+    neighbours,
+    seed,
+  );
   const judge = new Judge(measure, request, implementation, productLine);
+  const coverage = new CoverageAccumulator(measure, productLine);
 
   let screened: Screened[];
   let cases = 0;
@@ -167,6 +190,7 @@ async function checkProductLine(
       { member: replayValue(arbitrary, seed, options.path), index },
     ]);
     const verdict = first[0];
+    if (verdict) coverage.add(verdict.reference);
     cases = 1;
     screened = verdict?.key !== undefined ? [{ key: verdict.key, index, count: 1 }] : [];
     if (verdict?.key !== undefined) {
@@ -191,6 +215,7 @@ async function checkProductLine(
       }
       cases += batch.length;
       for (const verdict of verdicts) {
+        coverage.add(verdict.reference);
         if (verdict.key === undefined) continue;
         if (verdict.key.startsWith('failure:')) failedCases += 1;
         else discrepantCases += 1;
@@ -206,7 +231,9 @@ async function checkProductLine(
   const findings: Finding[] = [];
   for (const s of screened.slice(0, maxFindings)) {
     try {
-      findings.push(await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed));
+      const f = await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed);
+      const matches = f.difference && matchingNeighbour(neighbours, f.member, f.difference);
+      findings.push(matches ? { ...f, matchesNeighbour: matches } : f);
     } catch (e) {
       if (!(e instanceof ImplementationError)) throw e;
       throw new LineAborted(e, partial(screened.length, findings));
@@ -223,6 +250,8 @@ async function checkProductLine(
       findings: shrunk,
       unreportedFindings: Math.max(0, distinct - shrunk.length),
       durationMs: performance.now() - started,
+      ...(targeting.length > 0 ? { targeting } : {}),
+      coverage: coverage.result(),
     };
   }
 }

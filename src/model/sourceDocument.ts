@@ -79,7 +79,8 @@ export function validateDocument<S extends z.ZodType>(
   code: string,
   pathPrefix: readonly PropertyKey[] = [],
 ): Result<z.infer<S>> {
-  const parsed = schema.safeParse(doc.value);
+  // reportInput: messages say what was found (`got "X"`), not just what was expected.
+  const parsed = schema.safeParse(doc.value, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, problems: zodProblems(parsed.error, doc, code, pathPrefix) };
 }

@@ -1,6 +1,8 @@
 import { renderClauseTree } from '../engine/explain.ts';
 import type { CheckResult, Finding, ProductLineResult } from '../harness/check.ts';
 import { traceOf } from '../harness/check.ts';
+import { describeNeighbourMatch } from '../harness/neighbours.ts';
+import { formatCoverage } from '../harness/coverage.ts';
 import { formatMember } from './memberText.ts';
 import type { Reporter, RunInfo } from './reporter.ts';
 
@@ -8,6 +10,8 @@ export interface ConsoleReporterOptions {
   readonly write: (text: string) => void;
   /** The command line that replays a finding exactly. */
   readonly replayCommand: (finding: Finding) => string;
+  /** Also print, per product line, the clause outcomes the run never exercised (`--coverage`). */
+  readonly coverage?: boolean;
 }
 
 /**
@@ -57,6 +61,11 @@ export class ConsoleReporter implements Reporter {
             : ''),
       );
     }
+    if (this.options.coverage === true) {
+      const lines = formatCoverage(result.productLines.flatMap((r) => r.coverage ?? []));
+      w(`\nClause coverage (reference outcomes over the generated cases):\n`);
+      for (const l of lines) w(`  ${l}\n`);
+    }
     const total = result.productLines.reduce((n, r) => n + r.cases, 0);
     const lines = result.productLines.map((r) => `${r.productLine} ${r.cases}`).join(', ');
     w('\n');
@@ -94,6 +103,9 @@ export class ConsoleReporter implements Reporter {
       out.push(
         `  reference:      ${d.population} = ${yesNo(d.reference)}   (decided by ${f.decidingClauses.join(', ') || '-'})`,
       );
+      if (f.matchesNeighbour) {
+        out.push(`  ${describeNeighbourMatch(f.matchesNeighbour, result.year, f.productLine)}`);
+      }
     }
     out.push(`  seen in ${f.occurrences} case(s); shrunk in ${f.shrinkSteps} step(s) to:`);
     out.push(...formatMember(f.member, `${result.year}-12-31`).map((l) => `    ${l}`));

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { CheckResult, Finding } from '../harness/check.ts';
 import { formatMember } from './memberText.ts';
 import type { Reporter } from './reporter.ts';
@@ -14,6 +15,8 @@ export class JUnitReporter implements Reporter {
   ) {}
 
   onRunEnd(result: CheckResult): void {
+    // A report path like out/result.json should work on a fresh checkout.
+    mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(this.file, formatJUnit(result, this.replayCommand));
   }
 }

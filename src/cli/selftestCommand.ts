@@ -1,0 +1,142 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../harness/selftest.ts';
+import type { MutantResult, SelfTestResult } from '../harness/selftest.ts';
+import { loadPack } from '../rulepack/compile.ts';
+import type { CompiledMeasure } from '../rulepack/compiled.ts';
+import { shippedPackDir } from '../rulepack/shipped.ts';
+import { loadMeasure } from './loadMeasure.ts';
+import { parseYear } from './main.ts';
+
+interface SelfTestCliOptions {
+  measure: string;
+  year?: number;
+  rules?: string;
+  previousRules?: string;
+  runs: number;
+  seed?: number;
+  generator: 'rule-aware' | 'uniform';
+  maxMutants: number;
+  json?: string;
+  verbose?: boolean;
+}
+
+export function registerSelfTestCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('selftest')
+    .description(
+      'mutation self-test: run mutants of the rule pack as implementations and report how many the harness kills, and how fast',
+    )
+    .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
+    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--previous-rules <dir>',
+      "the previous year's pack, for previous-year mutants (default: the shipped pack of the year before, when checking a shipped pack)",
+    )
+    .option(
+      '--runs <n>',
+      'generated cases per product line for each mutant',
+      positiveInt,
+      SELFTEST_DEFAULT_RUNS,
+    )
+    .option('--seed <n>', 'seed (default: random, printed)', integer)
+    .addOption(
+      new Option('--generator <mode>', 'member generator')
+        .choices(['rule-aware', 'uniform'])
+        .default('rule-aware'),
+    )
+    .option(
+      '--max-mutants <n>',
+      'test at most this many mutants (a deterministic sample)',
+      positiveInt,
+      200,
+    )
+    .option('--json <file>', 'also write the full result as JSON')
+    .option('--verbose', 'print every mutant, not only the survivors')
+    .action(async (opts: SelfTestCliOptions) => {
+      setExit(await selftest(opts));
+    });
+}
+
+async function selftest(opts: SelfTestCliOptions): Promise<number> {
+  const { pack, measure } = loadMeasure(opts);
+  const previous = previousMeasure(opts, measure);
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  process.stdout.write(
+    `selftest ${measure.id} ${String(measure.year)} (${pack.id} v${pack.version}), generator ${opts.generator}, ${String(opts.runs)} cases per product line, seed ${String(seed)}\n`,
+  );
+  const result = await runSelfTest({
+    pack,
+    measure,
+    ...(previous ? { previous } : {}),
+    runs: opts.runs,
+    seed,
+    generator: opts.generator,
+    maxMutants: opts.maxMutants,
+    onMutant: (m) => {
+      if (opts.verbose) process.stdout.write(`  ${formatMutant(m)}\n`);
+    },
+  });
+  process.stdout.write(formatSelfTest(result));
+  if (opts.json !== undefined) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+  return result.survived > 0 ? 1 : 0;
+}
+
+/** The same measure in the previous year's pack, when there is one. */
+function previousMeasure(
+  opts: SelfTestCliOptions,
+  measure: CompiledMeasure,
+): CompiledMeasure | undefined {
+  const dir =
+    opts.previousRules ?? (opts.rules === undefined ? shippedPackDir(measure.year - 1) : undefined);
+  if (dir === undefined || !existsSync(dir)) return undefined;
+  const loaded = loadPack(dir);
+  return loaded.ok ? loaded.value.measures.get(measure.id) : undefined;
+}
+
+export function formatMutant(m: MutantResult): string {
+  const status =
+    m.status === 'killed'
+      ? `killed (${m.killedBy ?? 'budget'}, case ${String(m.casesToKill ?? '?')}${m.finding ? `: ${m.finding}` : ''})`
+      : m.status;
+  return `${m.id} — ${m.description}: ${status}${m.reason ? ` — ${m.reason}` : ''}`;
+}
+
+/** The self-test summary: kill rate, cases to kill, and every mutant not killed at the budget. */
+export function formatSelfTest(r: SelfTestResult): string {
+  const lines: string[] = [];
+  const tested = r.mutants.length;
+  lines.push(
+    `${String(tested)} mutants${r.sampled ? ` (a deterministic sample of ${String(r.derived)} derived)` : ''}: ${String(r.killedAtBudget)} killed within the budget, ${String(r.killed - r.killedAtBudget)} only with 5x the budget or the other generator, ${String(r.equivalent)} equivalent, ${String(r.survived)} survived`,
+  );
+  lines.push(
+    `kill rate ${(r.killRate * 100).toFixed(1)}% (killed within the budget / mutants not equivalent)`,
+  );
+  if (r.casesToKill.median !== undefined) {
+    lines.push(
+      `cases to kill: median ${String(r.casesToKill.median)}, p90 ${String(r.casesToKill.p90 ?? '?')}`,
+    );
+  }
+  const notes = r.mutants.filter((m) => m.killedBy !== 'budget');
+  if (notes.length) {
+    lines.push('not killed within the budget:');
+    for (const m of notes) lines.push(`  ${formatMutant(m)}`);
+  }
+  lines.push(`(${(r.durationMs / 1000).toFixed(1)} s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}

@@ -1,0 +1,186 @@
+import { evaluateMeasure } from '../engine/evaluate.ts';
+import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
+import type { Member, ProductLine } from '../model/member.ts';
+import type { CompiledClause, CompiledMeasure } from '../rulepack/compiled.ts';
+
+/** How often one clause was evaluated, by result, on one product line. */
+export interface ClauseOutcomes {
+  readonly id: string;
+  /** Applicable and true. */
+  readonly whenTrue: number;
+  /** Applicable and false. */
+  readonly whenFalse: number;
+  /** Scoped to other product lines (its `otherwise` was used); not an outcome to exercise. */
+  readonly notApplicable: number;
+}
+
+/** A clause outcome (true or false) never exercised on a product line. */
+export interface MissingOutcome {
+  readonly productLine: ProductLine;
+  readonly clause: string;
+  readonly outcome: boolean;
+}
+
+/** Clause-outcome coverage of the reference evaluations of one product line. */
+export interface ClauseCoverage {
+  readonly productLine: ProductLine;
+  /** Members evaluated. */
+  readonly members: number;
+  /** Every clause that can apply on this product line, in pack order, with its counts. */
+  readonly clauses: readonly ClauseOutcomes[];
+  /** Outcomes to exercise: two per clause that can apply on this product line. */
+  readonly outcomes: number;
+  readonly missing: readonly MissingOutcome[];
+}
+
+/**
+ * The ids of every clause reachable from the measure's populations (definitions included), in
+ * pack order, without repeats. With a product line, clauses scoped to other product lines are
+ * left out with everything under them: they are never evaluated there, so their outcomes are not
+ * missing. A measure not reported for the product line has none.
+ */
+export function measureClauseIds(measure: CompiledMeasure, productLine?: ProductLine): string[] {
+  if (productLine !== undefined && !measure.productLines.includes(productLine)) return [];
+  const ids = new Set<string>();
+  const visit = (clause: CompiledClause): void => {
+    if (productLine !== undefined && clause.productLines && !clause.productLines.has(productLine))
+      return;
+    ids.add(clause.id);
+    if (clause.kind === 'all' || clause.kind === 'any') clause.children.forEach(visit);
+    else if (clause.kind === 'not' || clause.kind === 'ref') visit(clause.child);
+  };
+  visit(measure.initialPopulation);
+  if (measure.denominator) visit(measure.denominator);
+  if (measure.denominatorExclusion) visit(measure.denominatorExclusion);
+  for (const r of measure.rates) visit(r.numerator);
+  for (const s of measure.strata) visit(s.when);
+  return [...ids];
+}
+
+/** Every clause node of an evaluation's trace: all populations, rates and strata, all depths. */
+export function traceNodes(evaluation: Evaluation): ClauseTrace[] {
+  const t = evaluation.trace;
+  const roots = [
+    t.initialPopulation,
+    ...(t.denominator ? [t.denominator] : []),
+    ...(t.denominatorExclusion ? [t.denominatorExclusion] : []),
+    ...t.rates.map((r) => r.trace),
+    ...t.strata.map((s) => s.trace),
+  ];
+  const out: ClauseTrace[] = [];
+  const visit = (node: ClauseTrace): void => {
+    out.push(node);
+    node.children?.forEach(visit);
+  };
+  roots.forEach(visit);
+  return out;
+}
+
+interface Counts {
+  whenTrue: number;
+  whenFalse: number;
+  notApplicable: number;
+}
+
+/**
+ * Accumulates clause-outcome coverage over reference evaluations of one measure and product line.
+ *
+ * @example
+ * const acc = new CoverageAccumulator(measure, 'medicaid');
+ * for (const m of members) acc.add(evaluateMeasure(measure, request, m));
+ * acc.result().missing; // [{ productLine: 'medicaid', clause: 'death', outcome: true }, ...]
+ */
+export class CoverageAccumulator {
+  private readonly counts = new Map<string, Counts>();
+  /** Clauses that can apply on the product line; only their outcomes are expected. */
+  private readonly expected: ReadonlySet<string>;
+  private members = 0;
+
+  constructor(
+    measure: CompiledMeasure,
+    readonly productLine: ProductLine,
+  ) {
+    const ids = measureClauseIds(measure, productLine);
+    this.expected = new Set(ids);
+    for (const id of ids) this.counts.set(id, { whenTrue: 0, whenFalse: 0, notApplicable: 0 });
+  }
+
+  add(evaluation: Evaluation): void {
+    this.members += 1;
+    if (evaluation.trace.notReportedFor !== undefined) return;
+    for (const node of traceNodes(evaluation)) {
+      let c = this.counts.get(node.id);
+      if (!c) {
+        c = { whenTrue: 0, whenFalse: 0, notApplicable: 0 };
+        this.counts.set(node.id, c);
+      }
+      if (!node.applicable) c.notApplicable += 1;
+      else if (node.result) c.whenTrue += 1;
+      else c.whenFalse += 1;
+    }
+  }
+
+  result(): ClauseCoverage {
+    const clauses = [...this.counts].map(([id, c]) => ({ id, ...c }));
+    const missing: MissingOutcome[] = [];
+    for (const c of clauses) {
+      if (!this.expected.has(c.id)) continue;
+      if (c.whenTrue === 0)
+        missing.push({ productLine: this.productLine, clause: c.id, outcome: true });
+      if (c.whenFalse === 0)
+        missing.push({ productLine: this.productLine, clause: c.id, outcome: false });
+    }
+    return {
+      productLine: this.productLine,
+      members: this.members,
+      clauses,
+      outcomes: 2 * this.expected.size,
+      missing,
+    };
+  }
+}
+
+/** The outcomes never exercised, over several product lines. */
+export function missingOutcomes(coverage: readonly ClauseCoverage[]): MissingOutcome[] {
+  return coverage.flatMap((c) => c.missing);
+}
+
+/** `clause death never true on medicaid`. */
+export function formatMissingOutcome(m: MissingOutcome): string {
+  return `clause ${m.clause} never ${m.outcome ? 'true' : 'false'} on ${m.productLine}`;
+}
+
+/**
+ * The lines a person reads: per product line, the outcomes never exercised, or that all were.
+ */
+export function formatCoverage(coverage: readonly ClauseCoverage[]): string[] {
+  const out: string[] = [];
+  for (const c of coverage) {
+    const exercised = c.outcomes - c.missing.length;
+    if (c.missing.length === 0) {
+      out.push(
+        `${c.productLine}: all ${c.outcomes} clause outcomes exercised (${c.members} members)`,
+      );
+      continue;
+    }
+    out.push(
+      `${c.productLine}: ${exercised} of ${c.outcomes} clause outcomes exercised (${c.members} members); never exercised:`,
+    );
+    for (const m of c.missing) out.push(`  ${formatMissingOutcome(m)}`);
+  }
+  return out;
+}
+
+/** Clause-outcome coverage of a deck of members, evaluated with the reference only. */
+export function deckCoverage(
+  measure: CompiledMeasure,
+  members: readonly Member[],
+  productLines: readonly ProductLine[],
+): ClauseCoverage[] {
+  return productLines.map((productLine) => {
+    const acc = new CoverageAccumulator(measure, productLine);
+    const request = { measure: measure.id, year: measure.year, productLine };
+    for (const member of members) acc.add(evaluateMeasure(measure, request, member));
+    return acc.result();
+  });
+}
