@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { openImplementation } from '../adapters/openImplementation.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
@@ -17,7 +17,7 @@ import { JsonReporter } from '../report/jsonReporter.ts';
 import { JUnitReporter } from '../report/junitReporter.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { loadMeasure } from './loadMeasure.ts';
-import { parseYear } from './main.ts';
+import { integer, parseYear, positiveInt } from './main.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
@@ -250,17 +250,4 @@ function defaultImplementation(measureId: string): string {
 
 function quote(s: string): string {
   return /^[\w./:@=-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
 }

@@ -53,6 +53,21 @@ export function parseYear(value: string): number {
   return Number(value);
 }
 
+/** Parses an option that must be a whole number of at least 1. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** Parses an option that must be a whole number. */
+export function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
 export function productLineOption(flags: string, description: string): Option {
   return new Option(flags, description).choices(PRODUCT_LINES);
 }

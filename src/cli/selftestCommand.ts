@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../harness/selftest.ts';
 import type { MutantResult, SelfTestResult } from '../harness/selftest.ts';
@@ -7,7 +7,7 @@ import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { shippedPackDir } from '../rulepack/shipped.ts';
 import { loadMeasure } from './loadMeasure.ts';
-import { parseYear } from './main.ts';
+import { integer, parseYear, positiveInt } from './main.ts';
 
 interface SelfTestCliOptions {
   measure: string;
@@ -126,17 +126,4 @@ export function formatSelfTest(r: SelfTestResult): string {
   }
   lines.push(`(${(r.durationMs / 1000).toFixed(1)} s)`);
   return `${lines.join('\n')}\n`;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
 }
