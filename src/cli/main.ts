@@ -6,6 +6,8 @@ import { registerExplainCommand } from './explainCommand.ts';
 import { registerCheckCommand } from './checkCommand.ts';
 import { registerCoverageCommand } from './coverageCommand.ts';
 import { registerSelfTestCommand } from './selftestCommand.ts';
+import { registerCompareCommand } from './compareCommand.ts';
+import { registerFixturesCommands } from './fixturesCommand.ts';
 
 /**
  * Runs the CLI and returns the exit code: 0 success / no discrepancy, 1 discrepancies,
@@ -31,6 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCheckCommand(program, setExit);
   registerCoverageCommand(program, setExit);
   registerSelfTestCommand(program, setExit);
+  registerCompareCommand(program, setExit);
+  registerFixturesCommands(program, setExit);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

@@ -75,7 +75,8 @@ const XML_INVALID =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function xml(s: string): string {
+/** Escapes text for an XML attribute or element. */
+export function xml(s: string): string {
   // Characters XML 1.0 cannot carry at all (control characters from a crashing program's output)
   // become '?'.
   return s

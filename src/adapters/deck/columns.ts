@@ -1,0 +1,109 @@
+/**
+ * The files and columns of a CSV fixture deck (docs/fixtures.md). `columns` is the order the deck
+ * writer uses; `required` lists the columns a file's header must have (the others may be left out,
+ * which means every value of that column is empty).
+ */
+export interface DeckTable {
+  readonly file: string;
+  readonly columns: readonly string[];
+  readonly required: readonly string[];
+}
+
+export const MEMBERS_TABLE = {
+  file: 'members.csv',
+  columns: ['member_id', 'birth_date', 'sex', 'death_date'],
+  required: ['member_id', 'birth_date', 'sex'],
+} as const satisfies DeckTable;
+
+export const ENROLLMENTS_TABLE = {
+  file: 'enrollments.csv',
+  columns: ['member_id', 'start', 'end', 'product_line', 'medical', 'pharmacy'],
+  required: ['member_id', 'start', 'end', 'product_line', 'medical', 'pharmacy'],
+} as const satisfies DeckTable;
+
+export const STATUSES_TABLE = {
+  file: 'statuses.csv',
+  columns: ['member_id', 'kind', 'start', 'end'],
+  required: ['member_id', 'kind', 'start', 'end'],
+} as const satisfies DeckTable;
+
+/** One row per code: the claim-level columns repeat on each row of a claim. */
+export const CLAIMS_TABLE = {
+  file: 'claims.csv',
+  columns: [
+    'member_id',
+    'claim_id',
+    'date',
+    'end_date',
+    'setting',
+    'code_system',
+    'code',
+    'modifiers',
+  ],
+  required: ['member_id', 'claim_id', 'date', 'setting', 'code_system', 'code'],
+} as const satisfies DeckTable;
+
+export const DISPENSINGS_TABLE = {
+  file: 'dispensings.csv',
+  columns: ['member_id', 'date', 'days_supply', 'code_system', 'code', 'drug'],
+  required: ['member_id', 'date', 'days_supply', 'code_system', 'code'],
+} as const satisfies DeckTable;
+
+export const OBSERVATIONS_TABLE = {
+  file: 'observations.csv',
+  columns: ['member_id', 'date', 'code_system', 'code', 'value', 'unit', 'setting'],
+  required: ['member_id', 'date', 'code_system', 'code'],
+} as const satisfies DeckTable;
+
+/**
+ * Outcome rows (expected.csv, and an implementation's results file in CSV). Besides these
+ * columns, a multi-rate measure has one `numerator.<rateId>` column per rate. `numerator` is
+ * required unless the header has at least one `numerator.<rateId>` column.
+ */
+export const OUTCOMES_TABLE = {
+  file: 'expected.csv',
+  columns: [
+    'member_id',
+    'measure',
+    'year',
+    'product_line',
+    'initial_population',
+    'denominator',
+    'denominator_exclusion',
+    'numerator',
+    'stratum',
+  ],
+  required: [
+    'member_id',
+    'measure',
+    'year',
+    'product_line',
+    'initial_population',
+    'denominator',
+    'denominator_exclusion',
+  ],
+} as const satisfies DeckTable;
+
+/** The prefix of a per-rate numerator column, e.g. `numerator.below-8`. */
+export const RATE_COLUMN_PREFIX = 'numerator.';
+
+/** Every table of a CSV deck, in the order the writer writes them. */
+export const DECK_TABLES = {
+  members: MEMBERS_TABLE,
+  enrollments: ENROLLMENTS_TABLE,
+  statuses: STATUSES_TABLE,
+  claims: CLAIMS_TABLE,
+  dispensings: DISPENSINGS_TABLE,
+  observations: OBSERVATIONS_TABLE,
+  expected: OUTCOMES_TABLE,
+} as const;
+
+/** Separates the modifiers of one code in the `modifiers` column, e.g. `LT;59`. */
+export const MODIFIER_SEPARATOR = ';';
+
+export const DECK_FILES = {
+  membersCsv: 'members.csv',
+  membersJsonl: 'members.jsonl',
+  expectedCsv: 'expected.csv',
+  expectedJsonl: 'expected.jsonl',
+} as const;

@@ -1,0 +1,222 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Member } from '../../model/member.ts';
+import type { Outcome } from '../../model/outcome.ts';
+import { MeasurecheckError } from '../../model/problem.ts';
+import {
+  CLAIMS_TABLE,
+  DECK_FILES,
+  DISPENSINGS_TABLE,
+  ENROLLMENTS_TABLE,
+  MEMBERS_TABLE,
+  MODIFIER_SEPARATOR,
+  OBSERVATIONS_TABLE,
+  STATUSES_TABLE,
+} from './columns.ts';
+import { csvLine, numberText } from './_internals/csvText.ts';
+import { FileSink } from './_internals/fileSink.ts';
+import { OutcomeCsvSink } from './_internals/outcomeCsvSink.ts';
+import { errorMessage } from './_internals/report.ts';
+
+/** Writes a fixture deck member by member; `close` must be awaited to finish the files. */
+export interface DeckWriter {
+  write(member: Member, expected: readonly Outcome[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a deck writer into `dir` (created, recursively). A CSV deck gets all seven files
+ * (members.csv, enrollments.csv, statuses.csv, claims.csv, dispensings.csv, observations.csv,
+ * expected.csv), each with its header even when it has no rows; a JSON Lines deck gets
+ * members.jsonl and expected.jsonl. Rows are written in member order, so the deck follows the
+ * order rule. Each write waits while a file's buffer is full, so memory stays bounded however many
+ * members are written. Files of the other format that would make the deck ambiguous
+ * (members.jsonl and expected.jsonl for CSV; members.csv and expected.csv for JSON Lines) are
+ * removed.
+ *
+ * A member the CSV format cannot represent (two claims with one id, a claim without codes, a
+ * modifier containing `;` or empty) or an outcome of another member makes `write` throw.
+ *
+ * @example
+ * const writer = createDeckWriter('out/deck', 'csv');
+ * for (const m of members) await writer.write(m, [outcomeFor(m)]);
+ * await writer.close();
+ */
+export function createDeckWriter(dir: string, format: 'csv' | 'jsonl'): DeckWriter {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const stale =
+      format === 'csv'
+        ? [DECK_FILES.membersJsonl, DECK_FILES.expectedJsonl]
+        : [DECK_FILES.membersCsv, DECK_FILES.expectedCsv];
+    for (const f of stale) rmSync(join(dir, f), { force: true });
+  } catch (e) {
+    throw new MeasurecheckError([
+      {
+        code: 'deck/unwritable',
+        message: `cannot create the deck folder ${dir}: ${errorMessage(e)}`,
+        file: dir,
+        hint: 'choose a folder that can be written',
+      },
+    ]);
+  }
+  return format === 'csv' ? new CsvDeckWriter(dir) : new JsonlDeckWriter(dir);
+}
+
+function checkExpected(member: Member, expected: readonly Outcome[]): void {
+  for (const o of expected) {
+    if (o.memberId !== member.id) {
+      throw new Error(
+        `expected outcome for member ${o.memberId} written with member ${member.id}; write each outcome with its member`,
+      );
+    }
+  }
+}
+
+class JsonlDeckWriter implements DeckWriter {
+  private readonly members: FileSink;
+  private readonly expected: FileSink;
+
+  constructor(dir: string) {
+    this.members = new FileSink(join(dir, DECK_FILES.membersJsonl));
+    this.expected = new FileSink(join(dir, DECK_FILES.expectedJsonl));
+  }
+
+  async write(member: Member, expected: readonly Outcome[]): Promise<void> {
+    checkExpected(member, expected);
+    await this.members.write(`${JSON.stringify(member)}\n`);
+    await this.expected.write(expected.map((o) => `${JSON.stringify(o)}\n`).join(''));
+  }
+
+  async close(): Promise<void> {
+    await this.members.close();
+    await this.expected.close();
+  }
+}
+
+class CsvDeckWriter implements DeckWriter {
+  private readonly members: FileSink;
+  private readonly enrollments: FileSink;
+  private readonly statuses: FileSink;
+  private readonly claims: FileSink;
+  private readonly dispensings: FileSink;
+  private readonly observations: FileSink;
+  private readonly expected: OutcomeCsvSink;
+  private headersWritten = false;
+
+  constructor(dir: string) {
+    const sink = (file: string) => new FileSink(join(dir, file));
+    this.members = sink(MEMBERS_TABLE.file);
+    this.enrollments = sink(ENROLLMENTS_TABLE.file);
+    this.statuses = sink(STATUSES_TABLE.file);
+    this.claims = sink(CLAIMS_TABLE.file);
+    this.dispensings = sink(DISPENSINGS_TABLE.file);
+    this.observations = sink(OBSERVATIONS_TABLE.file);
+    this.expected = new OutcomeCsvSink(join(dir, DECK_FILES.expectedCsv));
+  }
+
+  /** Every table gets its header, even one that will have no rows. */
+  private async writeHeaders(): Promise<void> {
+    if (this.headersWritten) return;
+    this.headersWritten = true;
+    await this.members.write(csvLine(MEMBERS_TABLE.columns));
+    await this.enrollments.write(csvLine(ENROLLMENTS_TABLE.columns));
+    await this.statuses.write(csvLine(STATUSES_TABLE.columns));
+    await this.claims.write(csvLine(CLAIMS_TABLE.columns));
+    await this.dispensings.write(csvLine(DISPENSINGS_TABLE.columns));
+    await this.observations.write(csvLine(OBSERVATIONS_TABLE.columns));
+  }
+
+  async write(member: Member, expected: readonly Outcome[]): Promise<void> {
+    await this.writeHeaders();
+    checkExpected(member, expected);
+    const id = member.id;
+    const claimRows = claimLines(member);
+    await this.members.write(csvLine([id, member.birthDate, member.sex, member.deathDate ?? '']));
+    await this.enrollments.write(
+      member.enrollments
+        .map((e) =>
+          csvLine([id, e.start, e.end, e.productLine, String(e.medical), String(e.pharmacy)]),
+        )
+        .join(''),
+    );
+    await this.statuses.write(
+      member.statuses.map((s) => csvLine([id, s.kind, s.start, s.end])).join(''),
+    );
+    await this.claims.write(claimRows);
+    await this.dispensings.write(
+      member.dispensings
+        .map((d) =>
+          csvLine([id, d.date, String(d.daysSupply), d.code.system, d.code.code, d.drug ?? '']),
+        )
+        .join(''),
+    );
+    await this.observations.write(
+      member.observations
+        .map((o) =>
+          csvLine([
+            id,
+            o.date,
+            o.code.system,
+            o.code.code,
+            o.value === undefined ? '' : numberText(o.value),
+            o.unit ?? '',
+            o.setting ?? '',
+          ]),
+        )
+        .join(''),
+    );
+    for (const o of expected) await this.expected.write(o);
+  }
+
+  async close(): Promise<void> {
+    await this.writeHeaders();
+    for (const s of [
+      this.members,
+      this.enrollments,
+      this.statuses,
+      this.claims,
+      this.dispensings,
+      this.observations,
+    ]) {
+      await s.close();
+    }
+    await this.expected.close();
+  }
+}
+
+/** One claims.csv row per code; throws for a member the format cannot represent. */
+function claimLines(member: Member): string {
+  const ids = new Set<string>();
+  let text = '';
+  for (const c of member.claims) {
+    if (ids.has(c.id)) {
+      throw new Error(
+        `member ${member.id} has two claims with id ${c.id}; a CSV deck joins the rows of a claim by its id, so claim ids must differ within a member`,
+      );
+    }
+    ids.add(c.id);
+    if (c.codes.length === 0) {
+      throw new Error(`claim ${c.id} of member ${member.id} has no codes`);
+    }
+    for (const code of c.codes) {
+      const modifiers = code.modifiers ?? [];
+      if (modifiers.some((m) => m === '' || m.includes(MODIFIER_SEPARATOR))) {
+        throw new Error(
+          `claim ${c.id} of member ${member.id}: a modifier is empty or contains "${MODIFIER_SEPARATOR}", which separates modifiers in claims.csv`,
+        );
+      }
+      text += csvLine([
+        member.id,
+        c.id,
+        c.date,
+        c.endDate ?? '',
+        c.setting,
+        code.system,
+        code.code,
+        modifiers.join(MODIFIER_SEPARATOR),
+      ]);
+    }
+  }
+  return text;
+}

@@ -1,0 +1,144 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { MeasurecheckError } from '../../model/problem.ts';
+import type { Problem } from '../../model/problem.ts';
+import { DECK_FILES } from './columns.ts';
+import { csvDeckMembers, csvMemberLines } from './_internals/csvDeck.ts';
+import { jsonlDeckMembers } from './_internals/jsonlDeck.ts';
+import { csvOutcomeRows, jsonlOutcomeRows } from './_internals/outcomeRows.ts';
+import type { OutcomeRow } from './_internals/outcomeRows.ts';
+import type { KeyedRow } from './_internals/memberCursor.ts';
+import { createReporter } from './_internals/report.ts';
+import type { Deck, DeckMember, DeckReadOptions } from './types.ts';
+
+const DECK_HINT =
+  'pass a deck folder holding members.csv (CSV tables) or members.jsonl (JSON Lines), or a .jsonl file of member records; see docs/fixtures.md';
+
+/**
+ * Opens a fixture deck for streaming and detects its format: a folder with members.csv is a CSV
+ * deck, a folder with members.jsonl a JSON Lines deck, and a `.jsonl` file a JSON Lines deck
+ * without expected results. The expected results are expected.csv or expected.jsonl in the folder
+ * (either one, for both formats). Nothing is read until `members()` is iterated.
+ *
+ * Throws a `MeasurecheckError` (exit code 2) when the path does not exist, holds no members file,
+ * or holds both formats.
+ *
+ * @example
+ * const deck = openDeck('decks/col-e-2025', { keepGoing: true, onSkip: report });
+ * for await (const { member, expected } of deck.members()) {
+ *   // ...
+ * }
+ */
+export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
+  if (!existsSync(path)) {
+    throw usage({ code: 'deck/not-found', message: `fixture deck not found: ${path}`, file: path });
+  }
+  const strict = options.strict === true;
+  if (statSync(path).isFile()) {
+    const ext = extname(path).toLowerCase();
+    if (ext !== '.jsonl' && ext !== '.ndjson') {
+      throw usage({
+        code: 'deck/not-a-deck',
+        message: `not a fixture deck: ${path} is a file but not a .jsonl file`,
+        file: path,
+      });
+    }
+    return {
+      path,
+      format: 'jsonl',
+      expectedFile: undefined,
+      members: () =>
+        jsonlDeckMembers({
+          file: path,
+          membersName: basename(path),
+          expected: undefined,
+          strict,
+          reporter: createReporter(options),
+        }),
+    };
+  }
+  const membersCsv = join(path, DECK_FILES.membersCsv);
+  const membersJsonl = join(path, DECK_FILES.membersJsonl);
+  const hasCsv = existsSync(membersCsv);
+  const hasJsonl = existsSync(membersJsonl);
+  if (hasCsv && hasJsonl) {
+    throw usage({
+      code: 'deck/ambiguous',
+      message: `the deck ${path} holds both members.csv and members.jsonl`,
+      file: path,
+      hint: 'keep one format per deck folder: remove one of the two files (and its expected file)',
+    });
+  }
+  if (!hasCsv && !hasJsonl) {
+    throw usage({
+      code: 'deck/no-members',
+      message: `no members.csv or members.jsonl in ${path}`,
+      file: path,
+    });
+  }
+  const expectedFile = findExpected(path);
+  const expectedRows = (reporter: ReturnType<typeof createReporter>) =>
+    expectedFile === undefined
+      ? undefined
+      : expectedFile.endsWith('.csv')
+        ? csvOutcomeRows(expectedFile, reporter, strict)
+        : jsonlOutcomeRows(expectedFile, reporter);
+  if (hasCsv) {
+    return {
+      path,
+      format: 'csv',
+      expectedFile,
+      members: () => csvMembers(path, strict, options, expectedRows),
+    };
+  }
+  return {
+    path,
+    format: 'jsonl',
+    expectedFile,
+    members: () => {
+      const reporter = createReporter(options);
+      return jsonlDeckMembers({
+        file: membersJsonl,
+        membersName: DECK_FILES.membersJsonl,
+        expected: expectedRows(reporter),
+        strict,
+        reporter,
+      });
+    },
+  };
+}
+
+async function* csvMembers(
+  dir: string,
+  strict: boolean,
+  options: DeckReadOptions,
+  expectedRows: (
+    reporter: ReturnType<typeof createReporter>,
+  ) => AsyncIterable<KeyedRow<OutcomeRow>> | undefined,
+): AsyncGenerator<DeckMember> {
+  const reporter = createReporter(options);
+  // The first pass reads only member ids; it lets the merge-join tell a row of a later member
+  // from a row of a member that does not exist, as soon as the row is read.
+  const memberLines = await csvMemberLines(dir);
+  yield* csvDeckMembers({ dir, expected: expectedRows(reporter), strict, reporter, memberLines });
+}
+
+function findExpected(dir: string): string | undefined {
+  const csv = join(dir, DECK_FILES.expectedCsv);
+  const jsonl = join(dir, DECK_FILES.expectedJsonl);
+  const hasCsv = existsSync(csv);
+  const hasJsonl = existsSync(jsonl);
+  if (hasCsv && hasJsonl) {
+    throw usage({
+      code: 'deck/ambiguous',
+      message: `the deck ${dir} holds both expected.csv and expected.jsonl`,
+      file: dir,
+      hint: 'keep one expected-results file: remove one of the two',
+    });
+  }
+  return hasCsv ? csv : hasJsonl ? jsonl : undefined;
+}
+
+function usage(problem: Problem): MeasurecheckError {
+  return new MeasurecheckError([{ hint: DECK_HINT, ...problem }]);
+}

@@ -1,0 +1,254 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { openDeck, readResults } from '../adapters/deck/index.ts';
+import { ImplementationError } from '../adapters/implementation.ts';
+import type { Implementation } from '../adapters/implementation.ts';
+import { openImplementation } from '../adapters/openImplementation.ts';
+import { compareDeck } from '../harness/compareDeck.ts';
+import type { AnswerSource, CompareResult } from '../harness/compareDeck.ts';
+import { defaultWorkers, startReferencePool } from '../harness/referencePool.ts';
+import { PRODUCT_LINES } from '../model/member.ts';
+import type { ProductLine } from '../model/member.ts';
+import { MeasurecheckError } from '../model/problem.ts';
+import type { Request } from '../model/request.ts';
+import { loadPack } from '../rulepack/compile.ts';
+import type { CompiledPack } from '../rulepack/compiled.ts';
+import { shippedPackDir, shippedYears } from '../rulepack/shipped.ts';
+import { formatCompareJUnit } from '../report/compareJUnit.ts';
+import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
+import { formatCompareText } from '../report/compareText.ts';
+import { integer, parseYear, positiveInt } from './main.ts';
+
+interface CompareCliOptions {
+  fixtures: string;
+  impl?: string;
+  results?: string;
+  measure?: string;
+  year?: number;
+  productLine: ProductLine | 'all';
+  rules?: string;
+  json?: string;
+  junit?: string;
+  markdown?: string;
+  keepGoing?: boolean;
+  strict?: boolean;
+  maxExamples: number;
+  workers?: number;
+  timeout: number;
+  progress?: boolean;
+}
+
+export function registerCompareCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('compare')
+    .description(
+      "compare an implementation, or its results file, against a fixture deck's expected results (or the reference's, when the deck has none), member by member",
+    )
+    .requiredOption(
+      '--fixtures <deck>',
+      'the fixture deck: a folder of CSV tables (members.csv, ...) or of members.jsonl, or a .jsonl file (docs/fixtures.md)',
+    )
+    .option(
+      '--impl <module-or-command>',
+      'the implementation: an ES module exporting evaluate(request, member), or a command speaking the JSON Lines protocol',
+    )
+    .option(
+      '--results <file>',
+      "the implementation's results file instead: CSV (the columns of expected.csv) or JSON Lines of outcomes",
+    )
+    .option(
+      '--measure <id>',
+      'compare only this measure (needed when the deck has no expected results)',
+    )
+    .option('--year <year>', 'compare only this measurement year', parseYear)
+    .addOption(
+      new Option('--product-line <line>', 'compare only this product line, or all')
+        .choices([...PRODUCT_LINES, 'all'])
+        .default('all'),
+    )
+    .option('--rules <dir>', 'rule pack folder (default: every shipped rules/hedis/<year>)')
+    .option('--json <file>', 'also write the full result as JSON')
+    .option('--junit <file>', 'also write JUnit XML')
+    .option(
+      '--markdown <file>',
+      'also write a Markdown summary (for a pull request or a CI job summary)',
+    )
+    .option(
+      '--keep-going',
+      'skip bad input rows (counted and listed) instead of stopping at the first',
+    )
+    .option('--strict', 'unknown columns or member fields are errors')
+    .option(
+      '--max-examples <n>',
+      'discrepant members explained per measure, year and product line',
+      positiveInt,
+      20,
+    )
+    .option(
+      '--workers <n>',
+      `reference worker threads (default: one per core, ${String(defaultWorkers())} here; 0 = none)`,
+      integer,
+    )
+    .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)
+    .option('--no-progress', 'no progress lines on stderr')
+    .action(async (opts: CompareCliOptions) => {
+      setExit(await compare(opts));
+    });
+}
+
+async function compare(opts: CompareCliOptions): Promise<number> {
+  if ((opts.impl === undefined) === (opts.results === undefined)) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/impl-or-results',
+        message:
+          opts.impl === undefined
+            ? 'compare needs an implementation or its results'
+            : 'pass either --impl or --results, not both',
+        hint: 'e.g. --impl "python3 my_measure.py" or --results out/results.csv',
+      },
+    ]);
+  }
+  const packs = loadPacks(opts);
+  const deck = openDeck(opts.fixtures, {
+    ...(opts.keepGoing === true ? { keepGoing: true } : {}),
+    ...(opts.strict === true ? { strict: true } : {}),
+  });
+  const productLines = opts.productLine === 'all' ? undefined : [opts.productLine];
+  const requestsWithoutExpected =
+    deck.expectedFile === undefined ? defaultRequests(opts, packs, productLines) : [];
+  const progress = opts.progress !== false && process.stderr.isTTY;
+
+  let implementation: Implementation | undefined;
+  let answers: AnswerSource;
+  if (opts.impl !== undefined) {
+    try {
+      implementation = await openImplementation(opts.impl, { timeoutMs: opts.timeout });
+    } catch (e) {
+      if (!(e instanceof ImplementationError)) throw e;
+      process.stderr.write(
+        `measurecheck: cannot run the implementation ${opts.impl}: ${e.message}\n`,
+      );
+      if (e.stderr) process.stderr.write(`stderr:\n${e.stderr}\n`);
+      return 3;
+    }
+    answers = { kind: 'implementation', implementation };
+  } else {
+    const file = opts.results ?? '';
+    answers = {
+      kind: 'results',
+      file,
+      rows: readResults(file, opts.keepGoing === true ? { keepGoing: true } : {}),
+    };
+  }
+
+  const pool = await startReferencePool(packs, {
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+  });
+  let result: CompareResult;
+  try {
+    result = await compareDeck({
+      deck,
+      packs,
+      answers,
+      pool,
+      selection: {
+        ...(opts.measure !== undefined ? { measures: [opts.measure] } : {}),
+        ...(opts.year !== undefined ? { years: [opts.year] } : {}),
+        ...(productLines ? { productLines } : {}),
+      },
+      requestsWithoutExpected,
+      maxExamples: opts.maxExamples,
+      ...(opts.keepGoing === true ? { keepGoing: true } : {}),
+      ...(progress
+        ? {
+            onProgress: (members: number) => {
+              process.stderr.write(`\r${members.toLocaleString('en-US')} members read`);
+            },
+          }
+        : {}),
+    });
+  } finally {
+    if (progress) process.stderr.write('\n');
+    await pool.close();
+    await implementation?.close();
+  }
+  process.stdout.write(formatCompareText(result));
+  write(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+  write(opts.junit, formatCompareJUnit(result));
+  write(opts.markdown, formatCompareMarkdown(result));
+  return result.exitCode;
+}
+
+function write(file: string | undefined, text: string): void {
+  if (file === undefined) return;
+  // A report path like out/compare.json should work on a fresh checkout.
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** --rules, or every shipped pack (a deck may hold several measurement years). */
+function loadPacks(opts: CompareCliOptions): CompiledPack[] {
+  const dirs =
+    opts.rules !== undefined ? [opts.rules] : shippedYears().map((y) => shippedPackDir(y));
+  const packs: CompiledPack[] = [];
+  for (const dir of dirs) {
+    const loaded = loadPack(dir);
+    if (!loaded.ok) throw new MeasurecheckError(loaded.problems);
+    packs.push(loaded.value);
+  }
+  if (opts.year !== undefined && !packs.some((p) => p.year === opts.year)) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/no-pack-for-year',
+        message: `no rule pack for ${String(opts.year)}`,
+        hint: `packs: ${packs.map((p) => `${p.id} (${String(p.year)})`).join(', ')}; or pass --rules <dir>`,
+      },
+    ]);
+  }
+  if (opts.measure !== undefined && !packs.some((p) => p.measures.has(opts.measure ?? ''))) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/unknown-measure',
+        message: `measure ${opts.measure} is not in any loaded rule pack`,
+        hint: `measures: ${[...new Set(packs.flatMap((p) => [...p.measures.keys()]))].join(', ')}`,
+      },
+    ]);
+  }
+  return packs;
+}
+
+/** Without expected results, each member is compared for --measure, --year and the product lines. */
+function defaultRequests(
+  opts: CompareCliOptions,
+  packs: readonly CompiledPack[],
+  productLines: readonly ProductLine[] | undefined,
+): Request[] {
+  if (opts.measure === undefined) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/deck-needs-measure',
+        message: `the deck ${opts.fixtures} has no expected results (expected.csv or expected.jsonl), so compare needs --measure`,
+        hint: 'pass --measure (and --year, default the latest pack) to compare against the reference',
+      },
+    ]);
+  }
+  const year = opts.year ?? Math.max(...packs.map((p) => p.year));
+  const measure = packs.find((p) => p.year === year)?.measures.get(opts.measure);
+  if (!measure) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/unknown-measure',
+        message: `measure ${opts.measure} is not in the ${String(year)} rule pack`,
+        hint: 'pass --year or --rules for a pack that has it',
+      },
+    ]);
+  }
+  return (productLines ?? measure.productLines).map((productLine) => ({
+    measure: measure.id,
+    year,
+    productLine,
+  }));
+}

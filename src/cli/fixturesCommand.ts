@@ -1,0 +1,156 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { createDeckWriter } from '../adapters/deck/index.ts';
+import { generateDeck } from '../harness/generateDeck.ts';
+import type { GenerateDeckResult } from '../harness/generateDeck.ts';
+import { startReferencePool } from '../harness/referencePool.ts';
+import { PRODUCT_LINES } from '../model/member.ts';
+import type { ProductLine } from '../model/member.ts';
+import { MeasurecheckError } from '../model/problem.ts';
+import { loadMeasure } from './loadMeasure.ts';
+import { integer, parseYear, positiveInt } from './main.ts';
+
+interface GenerateCliOptions {
+  measure: string;
+  year?: number;
+  productLine: ProductLine | 'all';
+  rules?: string;
+  members: number;
+  out: string;
+  format: 'csv' | 'jsonl';
+  seed: number;
+  workers?: number;
+  force?: boolean;
+  progress?: boolean;
+}
+
+export function registerFixturesCommands(program: Command, setExit: (code: number) => void): void {
+  const fixtures = program
+    .command('fixtures')
+    .description('fixture decks: members with expected results');
+  fixtures
+    .command('generate')
+    .description(
+      'write a fixture deck of boundary-dense members (rule-aware generator) with the expected results the reference computes',
+    )
+    .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
+    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .addOption(
+      new Option('--product-line <line>', 'product line of the expected results, or all')
+        .choices([...PRODUCT_LINES, 'all'])
+        .default('all'),
+    )
+    .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option('--members <n>', 'members in the deck', positiveInt, 5000)
+    .requiredOption('--out <dir>', 'the deck folder to write')
+    .addOption(
+      new Option('--format <format>', 'csv tables or a JSON Lines deck')
+        .choices(['csv', 'jsonl'])
+        .default('csv'),
+    )
+    .option('--seed <n>', 'seed; the same seed writes the same deck', integer, 1)
+    .option('--workers <n>', 'reference worker threads (default: one per core; 0 = none)', integer)
+    .option('--force', 'overwrite a folder that already holds files')
+    .option('--no-progress', 'no progress lines on stderr')
+    .action(async (opts: GenerateCliOptions) => {
+      setExit(await generate(opts));
+    });
+}
+
+async function generate(opts: GenerateCliOptions): Promise<number> {
+  const { pack, measure } = loadMeasure(opts);
+  const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
+  if (!measure.productLines.includes(productLines[0] ?? 'commercial')) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/product-line',
+        message: `${measure.id} is not reported for ${opts.productLine} in ${pack.id}`,
+        hint: `${measure.id} is reported for ${measure.productLines.join(', ')}`,
+      },
+    ]);
+  }
+  if (existsSync(opts.out) && readdirSync(opts.out).length > 0 && opts.force !== true) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/out-not-empty',
+        message: `${opts.out} already holds files`,
+        hint: 'pass another --out, or --force to overwrite the deck there',
+      },
+    ]);
+  }
+  const progress = opts.progress !== false && process.stderr.isTTY;
+  const writer = createDeckWriter(opts.out, opts.format);
+  const pool = await startReferencePool([pack], {
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+  });
+  let result: GenerateDeckResult;
+  try {
+    result = await generateDeck({
+      measure,
+      productLines,
+      members: opts.members,
+      seed: opts.seed,
+      writer,
+      pool,
+      ...(progress
+        ? {
+            onProgress: (n: number) => {
+              process.stderr.write(`\r${n.toLocaleString('en-US')} members written`);
+            },
+          }
+        : {}),
+    });
+  } finally {
+    if (progress) process.stderr.write('\n');
+    await pool.close();
+    await writer.close();
+  }
+  process.stdout.write(formatSummary(result, opts.out, pack.id, pack.version));
+  return 0;
+}
+
+function formatSummary(
+  r: GenerateDeckResult,
+  out: string,
+  packId: string,
+  version: string,
+): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const lines = [
+    `wrote ${out}: ${n(r.members)} members, ${r.measure} ${String(r.year)} (rule pack ${packId} v${version}), seed ${String(r.seed)}, ${(r.durationMs / 1000).toFixed(1)}s`,
+    '',
+    'where the members land (expected results, by product line):',
+  ];
+  const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
+  const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
+  const header = [
+    'product line',
+    'initial population',
+    'denominator',
+    'excluded',
+    ...rates.map((x) => (x === 'numerator' ? 'numerator' : `numerator ${x}`)),
+    ...strata.map((s) => `stratum ${s}`),
+  ];
+  const pct = (x: number, of: number) =>
+    `${n(x)} (${of === 0 ? '0' : ((100 * x) / of).toFixed(1)}%)`;
+  const rows = r.summary.map((s) => [
+    s.productLine,
+    pct(s.initialPopulation, s.members),
+    pct(s.denominator, s.members),
+    pct(s.denominatorExclusion, s.members),
+    ...rates.map((x) => pct(s.numerator[x] ?? 0, s.members)),
+    ...strata.map((x) => pct(s.strata[x] ?? 0, s.members)),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const fmt = (cells: readonly string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+  lines.push(fmt(header), ...rows.map(fmt));
+  lines.push(
+    '',
+    `compare an implementation: npx measurecheck compare --fixtures ${out} --impl <module-or-command>`,
+  );
+  return `${lines.join('\n')}\n`;
+}

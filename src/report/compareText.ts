@@ -1,0 +1,270 @@
+import type { CompareGroup, CompareResult, RateCounts } from '../harness/compareDeck.ts';
+import type { DiscrepancyGroup } from '../harness/compareDeck.ts';
+import { describeNeighbourMatch } from '../harness/neighbours.ts';
+import type { OutcomeDifference } from '../harness/compare.ts';
+import type { Outcome } from '../model/outcome.ts';
+import { formatProblem } from '../model/problem.ts';
+
+/** `1,234/2,345 (52.6%)`, or `-/0` when the denominator is empty. */
+export function formatRate(c: RateCounts): string {
+  if (c.denominator === 0) return '-/0';
+  return `${n(c.numerator)}/${n(c.denominator)} (${((100 * c.numerator) / c.denominator).toFixed(1)}%)`;
+}
+
+/** A number with thousands separators, the same on every machine. */
+export function n(x: number): string {
+  return x.toLocaleString('en-US');
+}
+
+/** `measure year product-line`, as every report titles a group. */
+export function groupTitle(g: Pick<CompareGroup, 'measure' | 'year' | 'productLine'>): string {
+  return `${g.measure} ${String(g.year)} ${g.productLine}`;
+}
+
+const yesNo = (x: boolean | string | undefined) =>
+  x === undefined ? 'none' : typeof x === 'boolean' ? (x ? 'yes' : 'no') : x;
+
+/**
+ * Where the deck's expected result and the reference differ (`compareOutcomes(reference, deck)`):
+ * `numerator: deck yes, reference no`.
+ */
+export function formatDeckDifference(d: OutcomeDifference): string {
+  return `${d.population}: deck ${yesNo(d.implementation)}, reference ${yesNo(d.reference)}`;
+}
+
+/** `initialPopulation: expected yes, implementation no`. */
+export function formatDifference(d: OutcomeDifference): string {
+  return `${d.population}: expected ${yesNo(d.reference)}, implementation ${yesNo(d.implementation)}`;
+}
+
+/** The flags of an outcome on one line: `IP yes, DEN yes, EXCL no, NUM no, stratum 50-75`. */
+export function formatOutcomeFlags(o: Outcome): string {
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const num =
+    typeof o.numerator === 'boolean'
+      ? `NUM ${yes(o.numerator)}`
+      : Object.entries(o.numerator)
+          .map(([k, v]) => `NUM ${k} ${yes(v)}`)
+          .join(', ');
+  return `IP ${yes(o.initialPopulation)}, DEN ${yes(o.denominator)}, EXCL ${yes(o.denominatorExclusion)}, ${num}${o.stratum !== undefined ? `, stratum ${o.stratum}` : ''}`;
+}
+
+/** The one-line verdict for a group. */
+export function groupStatus(g: CompareGroup): string {
+  const parts = [
+    g.discrepant > 0 ? `${n(g.discrepant)} discrepant` : '',
+    g.missing > 0 ? `${n(g.missing)} missing from the results` : '',
+    g.failed > 0 ? `${n(g.failed)} failed to run` : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? 'agree' : parts.join(', ');
+}
+
+/**
+ * The console report of `compare`: per measure, year and product line, the agreement per
+ * population, the rates side by side, the discrepancies grouped by population and deciding clause,
+ * and the first discrepant members with the reference's explanation.
+ */
+export function formatCompareText(r: CompareResult): string {
+  const out: string[] = [];
+  out.push(
+    `measurecheck compare: deck ${r.deck} (${r.deckFormat}, ${n(r.deckMembers)} members) against ${r.implementation}`,
+  );
+  out.push(
+    `rule packs: ${r.packs.map((p) => `${p.id} v${p.version}`).join(', ')} (HEDIS-style, from public sources; not the NCQA specification)`,
+  );
+  out.push(
+    r.expectedFrom === 'deck'
+      ? 'expected results: the deck’s expected file'
+      : 'expected results: computed by the reference (the deck has no expected file)',
+  );
+  if (r.membersWithoutExpected > 0) {
+    out.push(
+      `${n(r.membersWithoutExpected)} deck member(s) have no expected row for the selected measures and were not compared`,
+    );
+  }
+  for (const g of r.groups) out.push('', ...formatGroup(g, r.expectedFrom));
+  if (r.unmatchedResults > 0) {
+    out.push(
+      '',
+      `${n(r.unmatchedResults)} result row(s) are for members the deck does not have (first ${String(r.unmatchedResultExamples.length)}):`,
+    );
+    for (const u of r.unmatchedResultExamples) {
+      out.push(
+        `  ${u.memberId} (${u.origin.file}:${String(u.origin.line)}, ${u.group.replaceAll('|', ' ')})`,
+      );
+    }
+  }
+  if (r.ignoredResults > 0) {
+    out.push(
+      '',
+      `${n(r.ignoredResults)} result row(s) for other measures, years or product lines were ignored`,
+    );
+  }
+  if (r.skippedCount > 0) {
+    out.push('', `${n(r.skippedCount)} bad input row(s) skipped (--keep-going):`);
+    for (const p of r.skipped) out.push(`  ${formatProblem(p).replaceAll('\n', '\n  ')}`);
+    if (r.skippedCount > r.skipped.length) {
+      out.push(`  ... and ${n(r.skippedCount - r.skipped.length)} more`);
+    }
+  }
+  if (r.inputError) {
+    out.push('', 'STOPPED: bad input (what was compared before it is shown above):');
+    for (const p of r.inputError) out.push(`  ${formatProblem(p).replaceAll('\n', '\n  ')}`);
+    out.push('  (pass --keep-going to skip bad rows and compare the rest)');
+  }
+  if (r.aborted) {
+    out.push('', `STOPPED: the implementation could not run: ${r.aborted.message}`);
+    if (r.aborted.stderr) out.push(`stderr:\n${indent(r.aborted.stderr, '  ')}`);
+  }
+  out.push('', verdict(r));
+  return `${out.join('\n')}\n`;
+}
+
+function verdict(r: CompareResult): string {
+  const members = r.groups.reduce((x, g) => x + g.members, 0);
+  const discrepant = r.groups.reduce((x, g) => x + g.discrepant, 0);
+  const missing = r.groups.reduce((x, g) => x + g.missing, 0);
+  const failed = r.groups.reduce((x, g) => x + g.failed, 0);
+  if (r.exitCode === 0) {
+    return `OK: the implementation agrees with the expected results on all ${n(members)} member outcomes (${(r.durationMs / 1000).toFixed(1)}s).`;
+  }
+  const parts = [
+    discrepant > 0 ? `${n(discrepant)} discrepant` : '',
+    missing > 0 ? `${n(missing)} missing from the results` : '',
+    r.unmatchedResults > 0 ? `${n(r.unmatchedResults)} results for members not in the deck` : '',
+    failed > 0 ? `${n(failed)} the implementation failed on` : '',
+  ].filter(Boolean);
+  const head =
+    r.exitCode === 2 ? 'BAD INPUT' : r.exitCode === 3 ? 'IMPLEMENTATION FAILED' : 'DISCREPANCIES';
+  return `${head}: ${parts.length > 0 ? parts.join(', ') : 'see above'} of ${n(members)} member outcomes compared (${(r.durationMs / 1000).toFixed(1)}s).`;
+}
+
+function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom']): string[] {
+  const out: string[] = [];
+  out.push(
+    `${groupTitle(g)}: ${n(g.members)} members compared, ${n(g.agreeing)} agree — ${groupStatus(g)}`,
+  );
+  const header = ['population', 'both yes', 'both no', 'expected only', 'implementation only'];
+  const rows = g.populations.map((p) => [
+    p.population,
+    n(p.confusion.bothTrue),
+    n(p.confusion.bothFalse),
+    n(p.confusion.expectedOnly),
+    n(p.confusion.implementationOnly),
+  ]);
+  out.push(...table(header, rows).map((l) => `  ${l}`));
+  if (g.strata.agree + g.strata.disagree > 0) {
+    out.push(
+      `  stratum: ${n(g.strata.agree)} agree, ${n(g.strata.disagree)} differ (members both sides put in the initial population)`,
+    );
+  }
+  const rateHeader =
+    expectedFrom === 'deck'
+      ? ['rate', 'expected (deck)', 'reference', 'implementation']
+      : ['rate', 'reference', 'implementation'];
+  const rateRows = g.rates.map((x) =>
+    expectedFrom === 'deck'
+      ? [x.rate, formatRate(x.expected), formatRate(x.reference), formatRate(x.implementation)]
+      : [x.rate, formatRate(x.reference), formatRate(x.implementation)],
+  );
+  out.push('', ...table(rateHeader, rateRows).map((l) => `  ${l}`));
+  if (g.deckVersusReference > 0) {
+    out.push(
+      '',
+      `  WARNING: the deck's expected results differ from the reference on ${n(g.deckVersusReference)} member(s); the deck and the rule pack disagree (first ${String(g.deckVersusReferenceExamples.length)}):`,
+    );
+    for (const d of g.deckVersusReferenceExamples) {
+      out.push(
+        `    ${d.memberId} (${d.origin.file}:${String(d.origin.line)}): ${formatDeckDifference(d.difference)}`,
+      );
+    }
+  }
+  if (g.discrepancies.length > 0) {
+    out.push('', '  discrepancies by population and the reference’s deciding clauses:');
+    for (const d of g.discrepancies) {
+      out.push(`    ${n(d.count).padStart(7)}  ${discrepancyLabel(d)}`);
+      for (const m of neighbourLines(d, g)) out.push(`             ${m}`);
+    }
+  }
+  if (g.examples.length > 0) {
+    out.push(
+      '',
+      `  discrepant members (first ${String(g.examples.length)} of ${n(g.discrepant)}):`,
+    );
+    for (const e of g.examples) {
+      out.push(
+        `    ${e.memberId} (${e.origin.file}:${String(e.origin.line)}): ${formatDifference(e.difference)}`,
+      );
+      out.push(`      expected:       ${formatOutcomeFlags(e.expected)}`);
+      out.push(`      implementation: ${formatOutcomeFlags(e.implementation)}`);
+      if (e.matchesNeighbour) {
+        out.push(
+          `      likely cause: ${describeNeighbourMatch(e.matchesNeighbour, g.year, g.productLine)}`,
+        );
+      }
+      if (e.explanation.length > 0) {
+        out.push(`      reference: ${e.explanation[0] ?? ''}`);
+        for (const l of e.explanation.slice(1, 25)) out.push(`      ${l}`);
+        if (e.explanation.length > 25)
+          out.push(`        ... (${String(e.explanation.length - 25)} more lines)`);
+      }
+    }
+  }
+  if (g.missing > 0) {
+    out.push(
+      '',
+      `  ${n(g.missing)} deck member(s) have no row in the results file (first ${String(g.missingExamples.length)}):`,
+    );
+    for (const m of g.missingExamples)
+      out.push(`    ${m.memberId} (${m.origin.file}:${String(m.origin.line)})`);
+  }
+  if (g.failed > 0) {
+    out.push(
+      '',
+      `  the implementation gave no valid answer for ${n(g.failed)} member(s) (first ${String(g.failedExamples.length)}):`,
+    );
+    for (const f of g.failedExamples) {
+      out.push(
+        `    ${f.memberId} (${f.origin.file}:${String(f.origin.line)}): ${f.failure.kind}: ${f.failure.message}`,
+      );
+      if (f.failure.stderr) out.push(indent(f.failure.stderr, '      '));
+    }
+  }
+  return out;
+}
+
+/** `denominatorExclusion (isnp-lti-66-plus)`, or the population alone past the analysis cap. */
+export function discrepancyLabel(d: DiscrepancyGroup): string {
+  if (!d.analysed) return `${d.population} (not analysed: past the first 5,000 discrepancies)`;
+  return `${d.population}${d.decidingClauses.length > 0 ? ` (${d.decidingClauses.join(', ')})` : ''}`;
+}
+
+/** `12 of them: it applies the medicare rule to a commercial member`, one line per neighbour. */
+export function neighbourLines(
+  d: DiscrepancyGroup,
+  g: Pick<CompareGroup, 'year' | 'productLine'>,
+): string[] {
+  return d.neighbourMatches.map(
+    (m) =>
+      `${m.count === d.count ? `all ${n(m.count)}` : `${n(m.count)} of them`}: ${describeNeighbourMatch(m.neighbour, g.year, g.productLine)}`,
+  );
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
+}
