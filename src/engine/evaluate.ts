@@ -40,9 +40,10 @@ export function evaluateMeasure(
   measure: CompiledMeasure,
   request: Request,
   member: Member,
+  shared?: SharedEvaluations,
 ): Evaluation {
   const line = request.productLine;
-  const ctx = evaluationContext(member, line);
+  const ctx = evaluationContext(member, line, shared);
   const header = {
     measure: measure.id,
     year: measure.year,
@@ -126,15 +127,72 @@ export interface Context {
   readonly productLine: ProductLine;
   /** Clauses named by `onOrAfter` are evaluated once per member. */
   readonly cache: Map<CompiledClause, ClauseTrace>;
+  /** Traces of clauses whose result cannot depend on the product line, shared across lines. */
+  readonly shared: SharedEvaluations | undefined;
 }
 
+/**
+ * Traces of one member's product-line-independent clauses (no product-line scope and no
+ * enrollment anywhere below them), shared by evaluations of that member for several product lines
+ * (or measures), so `compare` evaluates each event clause once per member instead of once per
+ * line. Use one per member: the key is the clause, not the member.
+ */
+export type SharedEvaluations = Map<CompiledClause, ClauseTrace>;
+
 /** A fresh evaluation context for one member and product line. */
-export function evaluationContext(member: Member, productLine: ProductLine): Context {
-  return { member, productLine, cache: new Map() };
+export function evaluationContext(
+  member: Member,
+  productLine: ProductLine,
+  shared?: SharedEvaluations,
+): Context {
+  return { member, productLine, cache: new Map(), shared };
+}
+
+const independence = new WeakMap<CompiledClause, boolean>();
+
+/** True when no product-line scope and no enrollment clause is in the clause's subtree. */
+export function lineIndependent(clause: CompiledClause): boolean {
+  const known = independence.get(clause);
+  if (known !== undefined) return known;
+  let result: boolean;
+  if (clause.productLines) result = false;
+  else {
+    switch (clause.kind) {
+      case 'all':
+      case 'any':
+        result = clause.children.every(lineIndependent);
+        break;
+      case 'not':
+      case 'ref':
+        result = lineIndependent(clause.child);
+        break;
+      case 'enrollment':
+        result = false;
+        break;
+      case 'event':
+      case 'reading':
+        result = clause.onOrAfter === undefined || lineIndependent(clause.onOrAfter.clause);
+        break;
+      default:
+        result = true;
+    }
+  }
+  independence.set(clause, result);
+  return result;
 }
 
 /** Evaluates one clause and its children into a trace node. */
 export function evaluateClause(clause: CompiledClause, ctx: Context): ClauseTrace {
+  const shared = ctx.shared;
+  if (shared === undefined || !lineIndependent(clause)) return evaluateNow(clause, ctx);
+  const hit = shared.get(clause);
+  if (hit) return hit;
+  const trace = evaluateNow(clause, ctx);
+  shared.set(clause, trace);
+  return trace;
+}
+
+function evaluateNow(clause: CompiledClause, ctx: Context): ClauseTrace {
   const head = {
     id: clause.id,
     kind: clause.kind,

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { evaluateMeasure } from '../engine/evaluate.ts';
+import type { SharedEvaluations } from '../engine/evaluate.ts';
 import type { Member } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
 import { MeasurecheckError } from '../model/problem.ts';
@@ -84,15 +85,17 @@ export function evaluateJobs(
   packs: ReadonlyMap<number, CompiledPack>,
   jobs: readonly ReferenceJob[],
 ): Outcome[][] {
-  return jobs.map((job) =>
-    job.requests.map((request) => {
+  return jobs.map((job) => {
+    // One member's product-line-independent clauses are evaluated once for all its requests.
+    const shared: SharedEvaluations = new Map();
+    return job.requests.map((request) => {
       const measure = packs.get(request.year)?.measures.get(request.measure);
       if (!measure) {
         throw new Error(`no rule pack loaded for ${request.measure} ${String(request.year)}`);
       }
-      return evaluateMeasure(measure, request, job.member).outcome;
-    }),
-  );
+      return evaluateMeasure(measure, request, job.member, shared).outcome;
+    });
+  });
 }
 
 /** The worker entry runs TypeScript: register tsx in the worker, then import the entry. */
