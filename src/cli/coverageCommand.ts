@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { openDeck } from '../adapters/deck/index.ts';
 import { deckCoverage, formatCoverage, formatMissingOutcome } from '../harness/coverage.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { Member, ProductLine } from '../model/member.ts';
@@ -28,7 +29,7 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
     )
     .requiredOption(
       '--members <path>',
-      'a JSON Lines file (one member record per line) or a folder of member .json files',
+      'a fixture deck folder (members.csv or members.jsonl, docs/fixtures.md), a JSON Lines file (one member record per line) or a folder of member .json files',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
     .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
@@ -39,9 +40,11 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option('--json', 'print the coverage as JSON')
-    .action((opts: CoverageCliOptions) => {
+    .action(async (opts: CoverageCliOptions) => {
       const { measure } = loadMeasure(opts);
-      const members = readDeck(opts.members);
+      const members = isFixtureDeck(opts.members)
+        ? await readFixtureDeck(opts.members)
+        : readDeck(opts.members);
       const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
       const coverage = deckCoverage(measure, members, productLines);
       const missing = coverage.flatMap((c) => c.missing);
@@ -70,6 +73,21 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
       }
       setExit(missing.length > 0 ? 1 : 0);
     });
+}
+
+/** A folder holding a fixture deck (docs/fixtures.md) rather than member .json files. */
+function isFixtureDeck(path: string): boolean {
+  return (
+    statSync(path, { throwIfNoEntry: false })?.isDirectory() === true &&
+    (existsSync(join(path, 'members.csv')) || existsSync(join(path, 'members.jsonl')))
+  );
+}
+
+/** The members of a fixture deck (CSV tables or JSON Lines); bad rows stop with file and line. */
+async function readFixtureDeck(path: string): Promise<Member[]> {
+  const members: Member[] = [];
+  for await (const dm of openDeck(path).members()) members.push(dm.member);
+  return members;
 }
 
 /**

@@ -77,6 +77,22 @@ describe('measurecheck fixtures generate', () => {
     }
   }, 120_000);
 
+  it('writes a deck that exercises every clause outcome, as `coverage` reads it', async () => {
+    const run = await runCli([
+      'coverage',
+      '--members',
+      deck,
+      '--measure',
+      'COL-E',
+      '--year',
+      '2025',
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('600 member(s)');
+    expect(run.stdout).toMatch(/^commercial: all \d+ clause outcomes exercised/m);
+    expect(run.stdout).toMatch(/^medicare: all \d+ clause outcomes exercised/m);
+  });
+
   it('refuses to write into a folder that already holds a deck', async () => {
     const run = await runCli([
       'fixtures',
