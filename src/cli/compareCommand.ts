@@ -6,7 +6,7 @@ import { openDeck, readResults } from '../adapters/deck/index.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
 import { openImplementation } from '../adapters/openImplementation.ts';
-import { compareDeck } from '../harness/compareDeck.ts';
+import { compareDeck, implementationDidNotStart } from '../harness/compareDeck.ts';
 import type { AnswerSource, CompareResult } from '../harness/compareDeck.ts';
 import { defaultWorkers, startReferencePool } from '../harness/referencePool.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
@@ -128,10 +128,8 @@ async function compare(opts: CompareCliOptions): Promise<number> {
       implementation = await openImplementation(opts.impl, { timeoutMs: opts.timeout });
     } catch (e) {
       if (!(e instanceof ImplementationError)) throw e;
-      process.stderr.write(
-        `measurecheck: cannot run the implementation ${opts.impl}: ${e.message}\n`,
-      );
-      if (e.stderr) process.stderr.write(`stderr:\n${e.stderr}\n`);
+      // Reports are written even so: a CI job's JUnit view says why the run failed.
+      report(opts, implementationDidNotStart(deck, packs, opts.impl, e));
       return 3;
     }
     answers = { kind: 'implementation', implementation };
@@ -175,11 +173,16 @@ async function compare(opts: CompareCliOptions): Promise<number> {
     await pool.close();
     await implementation?.close();
   }
+  report(opts, result);
+  return result.exitCode;
+}
+
+/** The console report, and the report files asked for. */
+function report(opts: CompareCliOptions, result: CompareResult): void {
   process.stdout.write(formatCompareText(result));
   write(opts.json, `${JSON.stringify(result, null, 2)}\n`);
   write(opts.junit, formatCompareJUnit(result));
   write(opts.markdown, formatCompareMarkdown(result));
-  return result.exitCode;
 }
 
 function write(file: string | undefined, text: string): void {

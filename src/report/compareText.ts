@@ -67,7 +67,7 @@ export function groupStatus(g: CompareGroup): string {
 export function formatCompareText(r: CompareResult): string {
   const out: string[] = [];
   out.push(
-    `measurecheck compare: deck ${r.deck} (${r.deckFormat}, ${n(r.deckMembers)} members) against ${r.implementation}`,
+    `measurecheck compare: deck ${r.deck} (${r.deckFormat}, ${n(r.deckMembers)} members read) against ${r.implementation}`,
   );
   out.push(
     `rule packs: ${r.packs.map((p) => `${p.id} v${p.version}`).join(', ')} (HEDIS-style, from public sources; not the NCQA specification)`,
@@ -114,7 +114,9 @@ export function formatCompareText(r: CompareResult): string {
   }
   if (r.aborted) {
     out.push('', `STOPPED: the implementation could not run: ${r.aborted.message}`);
-    if (r.aborted.stderr) out.push(`stderr:\n${indent(r.aborted.stderr, '  ')}`);
+    if (r.aborted.stderr && !r.aborted.message.includes(r.aborted.stderr.trim())) {
+      out.push(`stderr:\n${indent(r.aborted.stderr, '  ')}`);
+    }
   }
   out.push('', verdict(r));
   return `${out.join('\n')}\n`;
@@ -136,7 +138,8 @@ function verdict(r: CompareResult): string {
   ].filter(Boolean);
   const head =
     r.exitCode === 2 ? 'BAD INPUT' : r.exitCode === 3 ? 'IMPLEMENTATION FAILED' : 'DISCREPANCIES';
-  return `${head}: ${parts.length > 0 ? parts.join(', ') : 'see above'} of ${n(members)} member outcomes compared (${(r.durationMs / 1000).toFixed(1)}s).`;
+  const counts = parts.length > 0 ? `${parts.join(', ')} of ` : 'after ';
+  return `${head}: ${counts}${n(members)} member outcomes compared (${(r.durationMs / 1000).toFixed(1)}s).`;
 }
 
 function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom']): string[] {

@@ -221,6 +221,41 @@ describe('measurecheck compare', () => {
     expectNoStackTrace(run);
   }, 120_000);
 
+  it('compares a deck without expected results against the reference for --measure', async () => {
+    const run = await runCli([
+      'compare',
+      '--fixtures',
+      'fixtures/decks/coverage-tiny/members.jsonl',
+      '--measure',
+      'COL-E',
+      '--product-line',
+      'commercial',
+      '--impl',
+      'fixtures/implementations/col-e-correct.ts',
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('expected results: computed by the reference');
+    expect(run.stdout).toContain('COL-E 2025 commercial: 4 members compared, 4 agree');
+  });
+
+  it('exits 3 when the implementation cannot run, and still writes the JUnit report', async () => {
+    const junit = join(scratch, 'out', 'crash.xml');
+    const run = await runCli([
+      'compare',
+      '--fixtures',
+      deck,
+      '--impl',
+      'python3 fixtures/implementations/misbehaving/always-crashes.py',
+      '--junit',
+      junit,
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('STOPPED: the implementation could not run');
+    expectNoStackTrace(run);
+    const xml = parseXml(readFileSync(junit, 'utf8'));
+    expect(elementsNamed(xml, 'error').length).toBeGreaterThan(0);
+  });
+
   it('needs exactly one of --impl and --results', async () => {
     const run = await runCli(['compare', '--fixtures', deck]);
     expect(run.code).toBe(2);
