@@ -235,15 +235,10 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
 
   let inputError: readonly Problem[] | undefined;
   let aborted: CompareResult['aborted'];
-  let results: ResultsIndex | undefined;
-  if (options.answers.kind === 'results') {
-    try {
-      results = await ResultsIndex.read(options.answers.rows, options.keepGoing === true, skip);
-    } catch (e) {
-      if (!(e instanceof MeasurecheckError)) throw e;
-      inputError = e.problems;
-    }
-  }
+  const results =
+    options.answers.kind === 'results'
+      ? new ResultsIndex(options.answers.rows, options.keepGoing === true, skip)
+      : undefined;
 
   let deckMembers = 0;
   let membersWithoutExpected = 0;
@@ -274,6 +269,7 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
     return tasks;
   };
 
+  const stopped = () => aborted !== undefined || inputError !== undefined;
   const inFlight: Promise<BatchAnswers>[] = [];
   const maxInFlight = Math.max(2, pool.workers * 2);
   let implChain: Promise<unknown> = Promise.resolve();
@@ -299,15 +295,19 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
       implChain = run.catch(() => undefined);
       answers = run;
     } else {
-      const map = new Map<string, AnswerOrMissing>();
-      for (const b of batch) {
-        for (const t of b.tasks) {
-          const id = caseId(b.member.id, t.request);
-          const outcome = results?.take(b.member.id, t.request);
-          map.set(id, outcome ? { outcome } : { missing: true });
+      // The results file is read in order, one batch after the other.
+      const run = implChain.then(async () => {
+        const map = new Map<string, AnswerOrMissing>();
+        for (const b of batch) {
+          for (const t of b.tasks) {
+            const outcome = await results?.take(b.member.id, t.request);
+            map.set(caseId(b.member.id, t.request), outcome ? { outcome } : { missing: true });
+          }
         }
-      }
-      answers = Promise.resolve(map);
+        return map;
+      });
+      implChain = run.catch(() => undefined);
+      answers = run;
     }
     // Both settle before the batch is processed; attach handlers now so no rejection goes unseen.
     return Promise.all([reference, answers]).then(([ref, ans]) => ({
@@ -359,11 +359,16 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
         aborted ??= { message: e.message, ...(e.stderr ? { stderr: e.stderr } : {}) };
         return false;
       }
+      if (e instanceof MeasurecheckError) {
+        // A bad row in the results file.
+        inputError ??= e.problems;
+        return false;
+      }
       throw e;
     }
   };
 
-  if (inputError === undefined) {
+  {
     let batch: Batch = [];
     try {
       for await (const dm of deck.members()) {
@@ -378,20 +383,20 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
           inFlight.push(launch(batch));
           batch = [];
           options.onProgress?.(deckMembers);
-          while (inFlight.length >= maxInFlight && aborted === undefined) {
+          while (inFlight.length >= maxInFlight && !stopped()) {
             if (!(await drainOne())) break;
           }
-          if (aborted !== undefined) break;
+          if (stopped()) break;
         }
       }
-      if (batch.length > 0 && aborted === undefined) inFlight.push(launch(batch));
+      if (batch.length > 0 && !stopped()) inFlight.push(launch(batch));
     } catch (e) {
       if (!(e instanceof MeasurecheckError)) throw e;
-      inputError = e.problems;
+      inputError ??= e.problems;
     }
     while (inFlight.length > 0) {
       if (!(await drainOne())) {
-        // The implementation stopped: later batches cannot be answered; drop them quietly.
+        // The implementation or the results file stopped: drop the later batches quietly.
         for (const rest of inFlight.splice(0)) rest.catch(() => undefined);
       }
     }
@@ -400,7 +405,19 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
 
   // Results for a compared measure, year and product line whose member the deck does not have.
   const compared = new Set(groups.keys());
-  const unmatched = results?.leftovers(compared) ?? { count: 0, examples: [], ignored: 0 };
+  let unmatched: Awaited<ReturnType<ResultsIndex['leftovers']>> = {
+    count: 0,
+    examples: [],
+    ignored: 0,
+  };
+  if (results && !stopped()) {
+    try {
+      unmatched = await results.leftovers(compared);
+    } catch (e) {
+      if (!(e instanceof MeasurecheckError)) throw e;
+      inputError = e.problems;
+    }
+  }
 
   const groupResults = [...groups.values()].map((g) => g.result()).sort(byGroup);
   const discrepant =
@@ -794,76 +811,110 @@ function numerators(n: Outcome['numerator']): Map<string, boolean> {
 }
 
 /**
- * An implementation's results file, indexed by member, measure, year and product line. Each row is
- * kept as a short string (about 60 bytes plus the key), so a million rows fit in well under 200 MB.
+ * An implementation's results file, read lazily alongside the deck: `take` reads rows until it meets
+ * the one asked for, keeping the rows read ahead in a buffer. A results file in the deck's member
+ * order (the usual case: an engine run over the deck) keeps the buffer to a few rows, so memory
+ * stays bounded; rows in another order are buffered until their member comes. Rows already taken
+ * are remembered per member as a bit per (measure, year, product line), to tell a duplicate row from
+ * a row for a member the deck does not have.
  */
 class ResultsIndex {
-  private readonly rows = new Map<string, string>();
+  private readonly buffer = new Map<string, ResultRow>();
+  private readonly taken = new Map<string, number>();
+  private readonly takenBeyondMask = new Set<string>();
+  private readonly groups = new Map<string, number>();
+  private readonly iterator: AsyncIterator<ResultRow>;
+  private done = false;
 
-  static async read(
+  constructor(
     rows: AsyncIterable<ResultRow>,
-    keepGoing: boolean,
-    skip: (p: Problem) => void,
-  ): Promise<ResultsIndex> {
-    const index = new ResultsIndex();
-    for await (const { outcome, origin } of rows) {
-      const key = caseId(outcome.memberId, outcome);
-      const previous = index.rows.get(key);
-      if (previous !== undefined) {
+    private readonly keepGoing: boolean,
+    private readonly skip: (p: Problem) => void,
+  ) {
+    this.iterator = rows[Symbol.asyncIterator]();
+  }
+
+  /** The implementation's outcome for this member and request, or undefined when it has none. */
+  async take(memberId: string, r: Request): Promise<Outcome | undefined> {
+    const key = caseId(memberId, r);
+    if (!this.buffer.has(key)) await this.pull(key);
+    const row = this.buffer.get(key);
+    if (row === undefined) return undefined;
+    this.buffer.delete(key);
+    this.markTaken(memberId, r);
+    return row.outcome;
+  }
+
+  /** Reads rows until `key` is in the buffer, or to the end of the file. */
+  private async pull(key?: string): Promise<void> {
+    while (!this.done && (key === undefined || !this.buffer.has(key))) {
+      const next = await this.iterator.next();
+      if (next.done === true) {
+        this.done = true;
+        return;
+      }
+      const row = next.value;
+      const o = row.outcome;
+      const rowKey = caseId(o.memberId, o);
+      const earlier = this.buffer.get(rowKey);
+      if (earlier !== undefined || this.wasTaken(o.memberId, o)) {
         const problem: Problem = {
           code: 'results/duplicate',
-          message: `a second result for member ${outcome.memberId}, ${outcome.measure} ${String(outcome.year)} ${outcome.productLine} (the first is on line ${previous.slice(0, previous.indexOf('\t'))})`,
-          file: origin.file,
-          line: origin.line,
+          message: `a second result for member ${o.memberId}, ${o.measure} ${String(o.year)} ${o.productLine}${earlier ? ` (the first is on line ${String(earlier.origin.line)})` : ''}`,
+          file: row.origin.file,
+          line: row.origin.line,
           hint: 'a results file has one row per member, measure, year and product line',
         };
-        if (!keepGoing) throw new MeasurecheckError([problem]);
-        skip(problem);
+        if (!this.keepGoing) throw new MeasurecheckError([problem]);
+        this.skip(problem);
         continue;
       }
-      index.rows.set(key, `${String(origin.line)}\t${origin.file}\t${JSON.stringify(outcome)}`);
+      this.buffer.set(rowKey, row);
+    }
+  }
+
+  private groupBit(r: Request): number {
+    const g = requestKey(r);
+    let index = this.groups.get(g);
+    if (index === undefined) {
+      index = this.groups.size;
+      this.groups.set(g, index);
     }
     return index;
   }
 
-  /** The implementation's outcome for this member and request, removed from the index. */
-  take(memberId: string, r: Request): Outcome | undefined {
-    const key = caseId(memberId, r);
-    const row = this.rows.get(key);
-    if (row === undefined) return undefined;
-    this.rows.delete(key);
-    return JSON.parse(row.slice(row.indexOf('\t', row.indexOf('\t') + 1) + 1)) as Outcome;
+  private markTaken(memberId: string, r: Request): void {
+    const bit = this.groupBit(r);
+    if (bit < 30) this.taken.set(memberId, (this.taken.get(memberId) ?? 0) | (1 << bit));
+    else this.takenBeyondMask.add(caseId(memberId, r));
+  }
+
+  private wasTaken(memberId: string, r: Request): boolean {
+    const bit = this.groupBit(r);
+    if (bit < 30) return ((this.taken.get(memberId) ?? 0) & (1 << bit)) !== 0;
+    return this.takenBeyondMask.has(caseId(memberId, r));
   }
 
   /** Rows never taken: for a compared group, members the deck lacks; otherwise ignored. */
-  leftovers(compared: ReadonlySet<string>): {
+  async leftovers(compared: ReadonlySet<string>): Promise<{
     count: number;
     examples: { memberId: string; origin: RowOrigin; group: string }[];
     ignored: number;
-  } {
+  }> {
+    await this.pull();
     let count = 0;
     let ignored = 0;
     const examples: { memberId: string; origin: RowOrigin; group: string }[] = [];
-    for (const [key, row] of this.rows) {
-      const [memberId = '', measure = '', year = '', line = ''] = splitKey(key);
-      const group = `${measure}|${year}|${line}`;
+    for (const { outcome, origin } of this.buffer.values()) {
+      const group = requestKey(outcome);
       if (!compared.has(group)) {
         ignored += 1;
         continue;
       }
       count += 1;
-      if (examples.length < MAX_LISTED) {
-        const [lineNo = '0', file = ''] = row.split('\t', 2);
-        examples.push({ memberId, origin: { file, line: Number(lineNo) }, group });
-      }
+      if (examples.length < MAX_LISTED)
+        examples.push({ memberId: outcome.memberId, origin, group });
     }
     return { count, examples, ignored };
   }
-}
-
-/** Splits `memberId|measure|year|line`; the member id may itself hold `|`. */
-function splitKey(key: string): string[] {
-  const parts = key.split('|');
-  const tail = parts.splice(-3, 3);
-  return [parts.join('|'), ...tail];
 }

@@ -247,6 +247,12 @@ describe('a results file', () => {
     }
   });
 
+  it('in another order than the deck (read ahead and buffered) agrees too', async () => {
+    const r = await fromFile(await resultsFile('reversed.csv', (o) => [...o].reverse()));
+    expect(r.exitCode).toBe(0);
+    expect(r.groups.reduce((x, g) => x + g.agreeing, 0)).toBe(3 * MEMBERS);
+  });
+
   it('reports deck members it lacks and members the deck lacks, and exits 1', async () => {
     const file = await resultsFile('edited.csv', (o) => [
       ...o.filter((x) => !(x.memberId === 'M0000002' && x.productLine === 'medicare')),
@@ -271,7 +277,7 @@ describe('a results file', () => {
     const r = await fromFile(file);
     expect(r.exitCode).toBe(2);
     expect(r.inputError?.[0]).toMatchObject({ code: 'results/duplicate', file, line: 7 });
-    expect(r.inputError?.[0]?.message).toContain('the first is on line 2');
+    expect(r.inputError?.[0]?.message).toContain('a second result for member M0000001, COL-E 2025 commercial');
   });
 });
 
