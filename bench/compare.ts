@@ -11,8 +11,8 @@
  * - `--results <deck>/expected.csv`: the reference evaluates every member on worker threads and
  *   the deck's own expected results stand in for the implementation's file, so the whole pipeline
  *   (CSV deck reading, reference, results index, comparison) is measured without an
- *   implementation's own cost; run with the default workers (one per core) and with `--workers 0`
- *   (reference in the main thread) side by side, as the baseline;
+ *   implementation's own cost; run with `--workers 2`, `--workers 1` and `--workers 0` (reference
+ *   in the main thread: the baseline) side by side;
  * - `--impl fixtures/implementations/col-e-correct.ts` (module adapter), default workers.
  * The largest size runs each once; smaller sizes `repeats` times (median, min, max).
  *
@@ -123,14 +123,10 @@ try {
     if (perCore === 0) perCore = await referencePerCore(deck);
     const times = size === Math.max(...sizes) ? 1 : repeats;
     const runs: { label: string; args: string[] }[] = [
-      {
-        label: 'compare --results expected.csv, default workers',
-        args: ['--results', join(deck, 'expected.csv')],
-      },
-      {
-        label: 'compare --results expected.csv, --workers 0 (baseline)',
-        args: ['--results', join(deck, 'expected.csv'), '--workers', '0'],
-      },
+      ...[2, 1, 0].map((w) => ({
+        label: `compare --results expected.csv, --workers ${String(w)}${w === 0 ? ' (baseline)' : ''}`,
+        args: ['--results', join(deck, 'expected.csv'), '--workers', String(w)],
+      })),
       {
         label: 'compare --impl col-e-correct.ts, default workers',
         args: ['--impl', 'fixtures/implementations/col-e-correct.ts'],

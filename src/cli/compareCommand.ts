@@ -88,7 +88,7 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
     )
     .option(
       '--workers <n>',
-      `reference worker threads (default: one per core, ${String(defaultWorkers())} here; 0 = none)`,
+      `reference worker threads (default: cores minus one, ${String(defaultWorkers())} here; 0 = none)`,
       integer,
     )
     .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)

@@ -50,7 +50,11 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
         .default('csv'),
     )
     .option('--seed <n>', 'seed; the same seed writes the same deck', integer, 1)
-    .option('--workers <n>', 'reference worker threads (default: one per core; 0 = none)', integer)
+    .option(
+      '--workers <n>',
+      'reference worker threads (default: cores minus one, at least 1; 0 = none)',
+      integer,
+    )
     .option('--force', 'overwrite a folder that already holds files')
     .option('--no-progress', 'no progress lines on stderr')
     .action(async (opts: GenerateCliOptions) => {

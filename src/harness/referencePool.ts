@@ -18,7 +18,7 @@ export interface ReferenceJob {
 }
 
 /**
- * Evaluates members with the reference engine, on worker threads (one per core by default) or in
+ * Evaluates members with the reference engine, on worker threads (one per core but one by default) or in
  * this thread (`workers: 0`). Batches are answered in the order they were given to `evaluate`
  * only per worker; each call's promise resolves with that batch's outcomes, one array per job
  * with one outcome per request.
@@ -45,9 +45,13 @@ export interface PoolOptions {
   readonly workers?: number;
 }
 
-/** The default number of reference workers: one per core the machine offers. */
+/**
+ * The default number of reference workers: one per core but one, which is left to the main thread
+ * (it parses the deck, runs a module implementation and compares). On 2 cores that is 1 worker:
+ * measured side by side, 2 workers were slower than 1 (BENCHMARKS.md, "Compare at scale").
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /**
