@@ -277,7 +277,9 @@ describe('a results file', () => {
     const r = await fromFile(file);
     expect(r.exitCode).toBe(2);
     expect(r.inputError?.[0]).toMatchObject({ code: 'results/duplicate', file, line: 7 });
-    expect(r.inputError?.[0]?.message).toContain('a second result for member M0000001, COL-E 2025 commercial');
+    expect(r.inputError?.[0]?.message).toContain(
+      'a second result for member M0000001, COL-E 2025 commercial',
+    );
   });
 });
 
