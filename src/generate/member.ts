@@ -19,7 +19,8 @@ import {
 import { uniformDispensings } from './_internals/dispensings.ts';
 import { ruleAwareEnrollments, uniformEnrollments } from './_internals/enrollments.ts';
 import { uniformObservations } from './_internals/observations.ts';
-import { focusedRecords, ruleAwareRecords } from './_internals/records.ts';
+import { eventAims, focusedRecords, ruleAwareRecords } from './_internals/records.ts';
+import { decidingMembers, decidingPlans } from './_internals/deciding.ts';
 import { focusedPlans, fullCoverage, prerequisitesFor } from './_internals/focused.ts';
 import { ruleAwareStatuses, uniformStatuses } from './_internals/statuses.ts';
 
@@ -110,28 +111,52 @@ export function memberArbitrary(
         { arbitrary: fc.constant(true), weight: 19 },
       ),
       sex: ruleAwareSex(b),
-      statuses: ruleAwareStatuses(b),
+      // Now and then a death at a death window's edge: in a member already in the initial
+      // population, such a death decides the exclusion.
+      deathDate: ruleAwareDeathDate(b, FOCUSED_DEATH_CHANCE),
+      // Statuses less often than in wide members: a hospice span would exclude the member and
+      // hide the aimed records (wide members still carry them two times in five).
+      statuses: ruleAwareStatuses(b, FOCUSED_STATUS_CHANCE),
       records: focusedRecords(b),
     })
-    .map(({ id: memberId, plan, prerequisites, sex, statuses, records }): MemberParts => ({
-      id: memberId,
-      birthDate: plan.birthDate,
-      sex,
-      deathDate: undefined,
-      enrollments,
-      statuses,
-      records: prerequisites
-        ? merge([records, prerequisitesFor(plans, plan.way, records)])
-        : records,
-    }));
+    .map(
+      ({ id: memberId, plan, prerequisites, sex, deathDate, statuses, records }): MemberParts => ({
+        id: memberId,
+        birthDate: plan.birthDate,
+        sex,
+        deathDate,
+        enrollments,
+        statuses,
+        records: prerequisites
+          ? merge([records, prerequisitesFor(plans, plan.way, records)])
+          : records,
+      }),
+    );
+  // Deciding members put one part of a conjunction (frailty with advanced illness) in charge:
+  // the other parts hold, the member is old enough, so each edge of that part decides.
+  const deciding = decidingMembers(
+    b,
+    options.productLine,
+    plans,
+    decidingPlans(measure, b, options.productLine, plans),
+    eventAims(b),
+    id,
+  );
   return fc
     .oneof(
       { withCrossShrink: true },
-      { arbitrary: wide, weight: 1 },
-      { arbitrary: focused, weight: 2 },
+      { arbitrary: wide, weight: 2 },
+      { arbitrary: focused, weight: 4 },
+      ...(deciding ? [{ arbitrary: deciding, weight: 1 }] : []),
     )
     .map(assemble);
 }
+
+/** How often a focused member dies (wide members: the default of `ruleAwareDeathDate`). */
+const FOCUSED_DEATH_CHANCE = 0.05;
+
+/** How often a focused member has status spans (wide members: two times in five). */
+const FOCUSED_STATUS_CHANCE = 0.2;
 
 interface MemberParts {
   id: string;

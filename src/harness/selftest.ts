@@ -8,7 +8,7 @@ import type { Member, ProductLine } from '../model/member.ts';
 import type { CompiledClause, CompiledMeasure, CompiledPack } from '../rulepack/compiled.ts';
 import { decidingFor, runCheck } from './check.ts';
 import { compareOutcomes } from './compare.ts';
-import { deriveMutants } from './mutants.ts';
+import { deriveMutants, measureClauses } from './mutants.ts';
 import type { Mutant, MutationOperator } from './mutants.ts';
 
 export interface SelfTestOptions {
@@ -163,8 +163,11 @@ async function testMutant(options: SelfTestOptions, mutant: Mutant): Promise<Mut
       };
     }
   }
-  const shadow = strataShadowing(options.measure, mutant);
-  if (shadow) return { ...base, status: 'equivalent', equivalence: 'proven', reason: shadow };
+  const proof =
+    sameLogic(options.measure, mutant) ??
+    strataShadowing(options.measure, mutant) ??
+    siblingSubsumption(options.measure, mutant);
+  if (proof) return { ...base, status: 'equivalent', equivalence: 'proven', reason: proof };
   const search = searchDifference(options, mutant);
   if (search.difference) {
     return {
@@ -303,8 +306,184 @@ export function strataShadowing(measure: CompiledMeasure, mutant: Mutant): strin
   return `proven equivalent (strata shadowing: ${reasons.join('; ')})`;
 }
 
+/** Fields that document a clause or measure; the engine never reads them for an outcome. */
+const DOCUMENTATION = new Set(['description', 'source', 'assumption', 'location', 'spec', 'file']);
+
+/**
+ * Proves a mutant equivalent when its measure has the same logic as the original: the two differ
+ * at most in documentation (a previous-year clause whose only change is its citation).
+ */
+export function sameLogic(measure: CompiledMeasure, mutant: Mutant): string | undefined {
+  const logic = (m: CompiledMeasure) => [
+    m.initialPopulation,
+    m.denominator,
+    m.denominatorExclusion,
+    m.rates,
+    m.strata,
+    m.productLines,
+  ];
+  if (!deepEqualIgnoring(logic(measure), logic(mutant.measure), DOCUMENTATION)) return undefined;
+  return 'proven equivalent (same logic: the mutant differs only in description, source or assumption)';
+}
+
+/** Structural equality of plain data, arrays, maps and sets, skipping the `ignored` keys of objects. */
+function deepEqualIgnoring(a: unknown, b: unknown, ignored: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((x, i) => deepEqualIgnoring(x, b[i], ignored))
+    );
+  }
+  if (a instanceof Set || b instanceof Set) {
+    return (
+      a instanceof Set && b instanceof Set && a.size === b.size && [...a].every((x) => b.has(x))
+    );
+  }
+  if (a instanceof Map || b instanceof Map) {
+    return (
+      a instanceof Map &&
+      b instanceof Map &&
+      a.size === b.size &&
+      [...a].every(([k, v]) => b.has(k) && deepEqualIgnoring(v, b.get(k), ignored))
+    );
+  }
+  const keys = (o: object) =>
+    Object.keys(o)
+      .filter((k) => !ignored.has(k))
+      .sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k, i) =>
+        k === kb[i] &&
+        deepEqualIgnoring(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+          ignored,
+        ),
+    )
+  );
+}
+
+type AgeClause = CompiledClause & { kind: 'age' };
+
+const ageHolds = (c: AgeClause, age: number): boolean =>
+  (c.min === undefined || age >= c.min) && (c.max === undefined || age <= c.max);
+
+/**
+ * Proves an age-bound mutant equivalent when it only widens an age range inside a conjunction
+ * (`all`) of an `any`, and at every age it adds, a sibling conjunction of that `any` already holds
+ * whenever the widened one does: an age clause of the sibling holds at that age and its other
+ * parts are among the widened conjunction's (CBP: frailty with advanced illness at 66-80 widened
+ * to 81, where frailty alone at 81+ already excludes). Ages outside the initial population's age
+ * clause change nothing either.
+ */
+export function siblingSubsumption(measure: CompiledMeasure, mutant: Mutant): string | undefined {
+  if (mutant.operator !== 'age-min' && mutant.operator !== 'age-max') return undefined;
+  const before = measureClauses(measure).find((c) => c.id === mutant.clauseId);
+  const after = measureClauses(mutant.measure).find((c) => c.id === mutant.clauseId);
+  if (before?.kind !== 'age' || after?.kind !== 'age' || before.asOf !== after.asOf) {
+    return undefined;
+  }
+  const parents = parentsOf(measure);
+  const only = (c: CompiledClause): CompiledClause | undefined => {
+    const ps = parents.get(c) ?? [];
+    return ps.length === 1 ? ps[0] : undefined;
+  };
+  const conjunction = only(before);
+  if (conjunction?.kind !== 'all') return undefined;
+  // Climb through references to the `any` that holds the conjunction.
+  let holder: CompiledClause = conjunction;
+  let up = only(conjunction);
+  while (up?.kind === 'ref') {
+    holder = up;
+    up = only(up);
+  }
+  if (up?.kind !== 'any') return undefined;
+  const others = new Set(conjunction.children.filter((c) => c !== before).map(deref));
+  const siblings = up.children
+    .filter((c) => c !== holder)
+    .map(deref)
+    .filter(
+      (c): c is CompiledClause & { kind: 'all' } =>
+        c.kind === 'all' && c.productLines === undefined,
+    );
+  const ipAges = ageClausesOfAll(measure.initialPopulation).filter((c) => c.asOf === before.asOf);
+  const reasons: string[] = [];
+  for (let age = 0; age <= 130; age++) {
+    const was = ageHolds(before, age);
+    if (was === ageHolds(after, age)) continue;
+    // A narrowed range drops members; no sibling argument covers that.
+    if (was) return undefined;
+    const outside = ipAges.find((c) => !ageHolds(c, age));
+    if (outside) {
+      reasons.push(`age ${String(age)} is outside the initial population (${outside.id})`);
+      continue;
+    }
+    const sibling = siblings.find((s) => {
+      const parts = s.children.map(deref);
+      const ages = parts.filter((p): p is AgeClause => p.kind === 'age');
+      return (
+        ages.length > 0 &&
+        ages.every(
+          (p) => p.asOf === before.asOf && p.productLines === undefined && ageHolds(p, age),
+        ) &&
+        parts.every((p) => p.kind === 'age' || others.has(p))
+      );
+    });
+    if (!sibling) return undefined;
+    reasons.push(
+      `at age ${String(age)} ${sibling.id} already holds whenever ${conjunction.id} does`,
+    );
+  }
+  if (reasons.length === 0) return undefined;
+  return `proven equivalent (sibling subsumption: ${reasons.join('; ')})`;
+}
+
+/** The clause a reference stands for (through any chain of references). */
+function deref(c: CompiledClause): CompiledClause {
+  return c.kind === 'ref' ? deref(c.child) : c;
+}
+
+/** Every parent of each clause of the measure, once per place it is used. */
+function parentsOf(measure: CompiledMeasure): Map<CompiledClause, CompiledClause[]> {
+  const parents = new Map<CompiledClause, CompiledClause[]>();
+  const seen = new Set<CompiledClause>();
+  const visit = (c: CompiledClause): void => {
+    if (seen.has(c)) return;
+    seen.add(c);
+    const children =
+      c.kind === 'all' || c.kind === 'any'
+        ? c.children
+        : c.kind === 'not' || c.kind === 'ref'
+          ? [c.child]
+          : (c.kind === 'event' || c.kind === 'reading') && c.onOrAfter
+            ? [c.onOrAfter.clause]
+            : [];
+    for (const child of children) {
+      parents.set(child, [...(parents.get(child) ?? []), c]);
+      visit(child);
+    }
+  };
+  const roots = [
+    measure.initialPopulation,
+    ...(measure.denominator ? [measure.denominator] : []),
+    ...(measure.denominatorExclusion ? [measure.denominatorExclusion] : []),
+    ...measure.rates.map((r) => r.numerator),
+    ...measure.strata.map((s) => s.when),
+  ];
+  for (const root of roots) visit(root);
+  return parents;
+}
+
 /** Age clauses every member of `root` must satisfy (through `all` and references). */
-function ageClausesOfAll(root: CompiledClause): (CompiledClause & { kind: 'age' })[] {
+function ageClausesOfAll(root: CompiledClause): AgeClause[] {
   if (root.productLines !== undefined) return [];
   if (root.kind === 'age') return [root];
   if (root.kind === 'ref') return ageClausesOfAll(root.child);

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { deriveMutants, measureClauses } from '../../src/harness/mutants.ts';
-import { runSelfTest, strataShadowing, percentile } from '../../src/harness/selftest.ts';
+import {
+  percentile,
+  runSelfTest,
+  sameLogic,
+  siblingSubsumption,
+  strataShadowing,
+} from '../../src/harness/selftest.ts';
 import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { runCli } from '../support/runCli.ts';
@@ -116,6 +122,53 @@ describe('strataShadowing', () => {
   });
 });
 
+describe('proofs of equivalence on the shipped packs', () => {
+  const shipped = (year: number): CompiledPack => {
+    const loaded = loadPack(
+      fileURLToPath(new URL(`../../rules/hedis/${String(year)}`, import.meta.url)),
+    );
+    if (!loaded.ok) throw new Error(`cannot load the ${String(year)} pack`);
+    return loaded.value;
+  };
+  const current = shipped(2025);
+  const mutantOf = (measureId: string, id: string) => {
+    const measure = current.measures.get(measureId);
+    if (!measure) throw new Error(`no ${measureId}`);
+    const previous = shipped(2024).measures.get(measureId);
+    const mutant = deriveMutants(measure, {
+      maxMutants: 10_000,
+      ...(previous ? { previous } : {}),
+    }).mutants.find((m) => m.id === id);
+    if (!mutant) throw new Error(`no mutant ${id}`);
+    return { measure, mutant };
+  };
+
+  it('proves a previous-year clause that changed only its citation equivalent (same logic)', () => {
+    const { measure, mutant } = mutantOf('BCS-E', 'bcs-e-female:previous-year');
+    expect(sameLogic(measure, mutant)).toMatch(/^proven equivalent \(same logic/);
+    const age = mutantOf('BCS-E', 'bcs-e-age:previous-year');
+    expect(sameLogic(age.measure, age.mutant)).toBeUndefined();
+  });
+
+  it('proves CBP frailty with advanced illness widened to 81 equivalent: frailty alone excludes at 81+', () => {
+    const { measure, mutant } = mutantOf('CBP', 'cbp-age-66-80:age-max+1');
+    expect(siblingSubsumption(measure, mutant)).toMatch(
+      /proven equivalent \(sibling subsumption: at age 81 cbp-frailty-81-plus already holds/,
+    );
+  });
+
+  it('does not argue an age mutant that narrows a range or widens it where no sibling covers', () => {
+    for (const id of [
+      'cbp-age-66-80:age-max-1',
+      'cbp-age-66-80:age-min-1',
+      'cbp-age-81-plus:age-min-1',
+    ]) {
+      const { measure, mutant } = mutantOf('CBP', id);
+      expect(siblingSubsumption(measure, mutant), id).toBeUndefined();
+    }
+  });
+});
+
 describe('runSelfTest on the small measure', () => {
   it('kills the known mutants and reports the strata-shadowing mutant as proven equivalent', async () => {
     const result = await runSelfTest({
@@ -166,6 +219,80 @@ describe('runSelfTest on the small measure', () => {
     expect(result.mutants[1]?.reason).toMatch(
       /^likely equivalent \(no difference on \d+ boundary members\)$/,
     );
+  });
+});
+
+describe('runSelfTest on COL-E 2025', () => {
+  // These sit inside frailty with advanced illness, which decides only for a member 66+ in the
+  // initial population with both parts on the needed dates; they once survived as "likely
+  // equivalent".
+  it('kills the frailty and advanced-illness window and value-set mutants within the default budget', async () => {
+    const { pack, measure } = load('hedis-2025-col-e', 'COL-E');
+    const only = [
+      'advanced-illness-diagnosis:window-from+1d',
+      'advanced-illness-diagnosis:window-to+1d',
+      'advanced-illness-diagnosis:window-to+1y',
+      'dementia-medication:window-from-1d',
+      'dementia-medication:window-from+1d',
+      'dementia-medication:window-from-1y',
+      'Frailty:value-set-missing-code:ICD10CM|L89000',
+      'Advanced Illness:value-set-missing-code:ICD10CM|A8100',
+    ];
+    const result = await runSelfTest({
+      pack,
+      measure,
+      runs: 1000,
+      seed: 1,
+      generator: 'rule-aware',
+      rerunFactor: 0,
+      maxMutants: 10_000,
+      only,
+    });
+    expect(result.mutants.map((m) => m.id).sort()).toEqual([...only].sort());
+    for (const m of result.mutants) {
+      expect(m, m.id).toMatchObject({ status: 'killed', killedBy: 'budget' });
+      expect(m.finding, m.id).toMatch(/denominatorExclusion/);
+    }
+  });
+});
+
+describe('runSelfTest on other shipped 2025 measures', () => {
+  const pack = (() => {
+    const loaded = loadPack(fileURLToPath(new URL('../../rules/hedis/2025', import.meta.url)));
+    if (!loaded.ok) throw new Error('cannot load the 2025 pack');
+    return loaded.value;
+  })();
+
+  // Each of these once survived the default budget: an initial-population event whose
+  // prerequisite records always held it, a reading window whose onOrAfter anchor never fell
+  // before it, a death on the window's first day, an I-SNP span ending the day before the year.
+  it.each([
+    [
+      'CBP',
+      [
+        'cbp-hypertension-diagnosis:window-to+1d',
+        'cbp-bp-controlled:window-from-1d',
+        'death:window-from+1d',
+      ],
+    ],
+    ['BCS-E', ['isnp-lti-status:window-from-1d']],
+  ])('%s: kills %j within the default budget', async (measureId, only) => {
+    const measure = pack.measures.get(measureId);
+    if (!measure) throw new Error(`no ${measureId}`);
+    const result = await runSelfTest({
+      pack,
+      measure,
+      runs: 1000,
+      seed: 1,
+      generator: 'rule-aware',
+      rerunFactor: 0,
+      maxMutants: 10_000,
+      only,
+    });
+    expect(result.mutants).toHaveLength(only.length);
+    for (const m of result.mutants) {
+      expect(m, m.id).toMatchObject({ status: 'killed', killedBy: 'budget' });
+    }
   });
 });
 

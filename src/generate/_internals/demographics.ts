@@ -44,8 +44,14 @@ export function uniformSex(): Arbitrary<Sex> {
   return fc.constantFrom(...SEXES);
 }
 
-/** Usually no death; otherwise a death window's edges, or any date in MY-2..MY+1. */
-export function ruleAwareDeathDate(b: MeasureBoundaries): Arbitrary<string | undefined> {
+/**
+ * Usually no death; with probability `chance` a death window's edges, or any date in
+ * MY-2..MY+1.
+ */
+export function ruleAwareDeathDate(
+  b: MeasureBoundaries,
+  chance = 0.15,
+): Arbitrary<string | undefined> {
   const edges = [...new Set(b.deaths.flatMap((d) => d.edges.map((p) => p.date)))];
   const anyDay = dateBetween(yearStart(b.year - 2), yearEnd(b.year + 1));
   const date =
@@ -56,7 +62,7 @@ export function ruleAwareDeathDate(b: MeasureBoundaries): Arbitrary<string | und
           { arbitrary: anyDay, weight: 1 },
         )
       : anyDay;
-  return sometimes(date, 0.15);
+  return sometimes(date, chance);
 }
 
 /** Usually no death; otherwise any date in MY-2..MY. */

@@ -29,6 +29,11 @@ export function fullCoverage(b: MeasureBoundaries, line: ProductLine): Enrollmen
   ];
 }
 
+/** The sex of the members probed for plans: the first the measure asks for, else F. */
+export function probeSex(b: MeasureBoundaries): Member['sex'] {
+  return b.sexes.find((s): s is Member['sex'] => s === 'F' || s === 'M' || s === 'U') ?? 'F';
+}
+
 /**
  * One way into the initial population: a boundary birth date and the event clauses whose
  * prerequisite records (see `prerequisiteRecords`) a fully covered member needs with it.
@@ -64,7 +69,7 @@ export function focusedPlans(
   const births = [...new Set(b.ages.flatMap((a) => a.points.map((p) => p.birthDate)))];
   const candidates = births.length > 0 ? births : [`${b.year - 50}-06-15`];
   const enrollments = fullCoverage(b, line);
-  const sex = b.sexes.find((s): s is Member['sex'] => s === 'F' || s === 'M' || s === 'U') ?? 'F';
+  const sex = probeSex(b);
   const records = new Map<string, Bundle>();
   for (const e of b.events) {
     const r = prerequisiteRecords(b, e);

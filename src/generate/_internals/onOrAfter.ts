@@ -36,6 +36,13 @@ export function anchorRecords(
   const to = shared.to;
   const from = shared.from ?? addDays(to, -365);
   const middle = addDays(from, Math.floor(daysBetween(from, to) / 2));
+  // The day before the target window opens (and the day after it closes), where the named
+  // clause can still hold: a record of the target clause on that day counts only when the
+  // target window's edge is off by a day, and the Nth date must already be there.
+  const outside = [
+    ...(target.from !== undefined ? [addDays(target.from, -1)] : []),
+    addDays(target.to, 1),
+  ].filter((d) => (e.window.from === undefined || d >= e.window.from) && d <= e.window.to);
   const counts = [
     { arbitrary: fc.constant(n), weight: 7 },
     { arbitrary: fc.constant(n + 1), weight: 2 },
@@ -49,7 +56,7 @@ export function anchorRecords(
   );
   return fc
     .record({
-      nth: dateNear([middle, from, to], from, to),
+      nth: dateNear([middle, from, to, ...outside], from, to),
       count: fc.oneof({ withCrossShrink: true }, ...counts),
       gaps: fc.array(gap, { minLength: n, maxLength: n }),
       twice: sometimes(fc.nat(n), 0.2),

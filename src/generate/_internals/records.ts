@@ -63,13 +63,29 @@ function recordsFrom(
     });
 }
 
-/** Every aim of the measure: events, conjunctions of events, readings, coverage clauses. */
-function aimedTargets(b: MeasureBoundaries): Target[] {
+/** Records aimed at each event clause that some record kind can reach, by clause id. */
+export function eventAims(b: MeasureBoundaries): Map<string, Arbitrary<Bundle>> {
   const byId = new Map<string, Arbitrary<Bundle>>();
   for (const e of b.events) {
     const arb = forEvent(b, e);
-    if (arb) byId.set(e.clauseId, arb);
+    // The bundle provides its own clause: a member whose initial population needs the clause
+    // gets no prerequisite records for it, so the aimed records (and their window edges) decide.
+    if (arb)
+      byId.set(
+        e.clauseId,
+        arb.map((x) => providing(x, e.clauseId)),
+      );
   }
+  return byId;
+}
+
+function providing(bundle: Bundle, clauseId: string): Bundle {
+  return { ...bundle, provides: [...new Set([...(bundle.provides ?? []), clauseId])] };
+}
+
+/** Every aim of the measure: events, conjunctions of events, readings, coverage clauses. */
+function aimedTargets(b: MeasureBoundaries): Target[] {
+  const byId = eventAims(b);
   const events = [...byId.entries()].map(([id, arbitrary]): Target => ({ ids: [id], arbitrary }));
   const conjunctions = b.conjunctions.flatMap((ids): Target[] => {
     const parts = ids.map((id) => byId.get(id));
@@ -112,23 +128,27 @@ function aimedTargets(b: MeasureBoundaries): Target[] {
 /**
  * Weights so that the aims some numerator reaches get half of the draws together and the rest
  * (exclusions, initial-population events) the other half: a measure with one numerator clause
- * and twenty exclusions still meets its numerator often.
+ * and twenty exclusions still meets its numerator often. Conjunctions together weigh as much as
+ * two single aims when there are more than two of them (BCS-E pairs each of three left-side
+ * clauses with each of three right-side ones): deciding members aim at their parts too, and nine
+ * pairs would otherwise crowd out every single exclusion.
  */
 function weigh(
   targets: readonly Target[],
   numerator: ReadonlySet<string>,
 ): { arbitrary: Arbitrary<Bundle>; weight: number }[] {
   const isNumerator = (t: Target) => t.ids.some((id) => numerator.has(id));
-  const inNumerator = targets.filter(isNumerator).length;
-  const elsewhere = targets.length - inNumerator;
+  const conjunctions = targets.filter((t) => t.ids.length > 1).length;
+  const unit = (t: Target) => (conjunctions <= 2 ? 1 : t.ids.length > 1 ? 2 : conjunctions);
+  const mass = (ts: readonly Target[]) => ts.reduce((sum, t) => sum + unit(t), 0);
+  const inNumerator = mass(targets.filter(isNumerator));
+  const elsewhere = mass(targets.filter((t) => !isNumerator(t)));
   return targets.map((t) => ({
     arbitrary: t.arbitrary,
     weight:
       inNumerator === 0 || elsewhere === 0
-        ? 1
-        : isNumerator(t)
-          ? Math.max(1, elsewhere)
-          : Math.max(1, inNumerator),
+        ? unit(t)
+        : unit(t) * (isNumerator(t) ? elsewhere : inNumerator),
   }));
 }
 

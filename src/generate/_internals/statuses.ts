@@ -23,17 +23,26 @@ type Placement = (typeof PLACEMENTS)[number];
  * ending on its first day or the day before, starting on its last day or the day after. Mostly
  * the clause's kinds, sometimes another kind. Shrinks toward none.
  */
-export function ruleAwareStatuses(b: MeasureBoundaries): Arbitrary<Status[]> {
+export function ruleAwareStatuses(b: MeasureBoundaries, chance = 0.4): Arbitrary<Status[]> {
   if (b.statuses.length === 0) return uniformStatuses(b.year);
   // Most members have no status at all; a status in the window usually excludes the member.
+  const some = Math.max(1, Math.round(chance * 100));
   return fc.oneof(
     { withCrossShrink: true },
-    { arbitrary: fc.constant<Status[]>([]), weight: 3 },
+    { arbitrary: fc.constant<Status[]>([]), weight: 100 - some },
     {
       arbitrary: oneOrMore(fc.oneof(...b.statuses.map(aimedStatus)), 3),
-      weight: 2,
+      weight: some,
     },
   );
+}
+
+/**
+ * One or two status spans aimed at status clause `s` alone (see `ruleAwareStatuses` for where
+ * they fall), for a member in whom that clause decides.
+ */
+export function aimedStatuses(s: StatusBoundary): Arbitrary<Status[]> {
+  return oneOrMore(aimedStatus(s), 2);
 }
 
 function aimedStatus(s: StatusBoundary): Arbitrary<Status> {
