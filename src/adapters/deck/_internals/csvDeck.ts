@@ -24,7 +24,7 @@ import type { DeckTable } from '../columns.ts';
 import type { DeckMember } from '../types.ts';
 import { csvTableRows } from './csvTable.ts';
 import type { CsvRow } from './csvTable.ts';
-import { RowDecoder, valueProblem } from './fields.ts';
+import { keyedCsvRows, RowDecoder, valueProblem } from './fields.ts';
 import { MemberCursor } from './memberCursor.ts';
 import type { KeyedRow } from './memberCursor.ts';
 import type { OutcomeRow } from './outcomeRows.ts';
@@ -191,30 +191,20 @@ async function* childRows<T>(
   const file = join(dir, table.file);
   if (!(await exists(file))) return;
   const reporter = input.reporter;
-  for await (const row of csvTableRows(file, table, reporter, { strict: input.strict })) {
-    const memberId = row.text('member_id');
-    if (memberId === '') {
+  yield* keyedCsvRows(
+    file,
+    csvTableRows(file, table, reporter, { strict: input.strict }),
+    reporter,
+    (row) => {
       const d = new RowDecoder(row);
-      d.text('member_id');
-      reporter.report(d.problems);
-      continue;
-    }
-    yield {
-      memberId,
-      file,
-      line: row.line,
-      memberIdColumn: row.columnOf('member_id'),
-      decode: () => {
-        const d = new RowDecoder(row);
-        const value = decode(d);
-        if (!d.ok) {
-          reporter.report(d.problems);
-          return undefined;
-        }
-        return { value, row };
-      },
-    };
-  }
+      const value = decode(d);
+      if (!d.ok) {
+        reporter.report(d.problems);
+        return undefined;
+      }
+      return { value, row };
+    },
+  );
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -2,6 +2,8 @@ import { parseIsoDate } from '../../../model/calendarDate.ts';
 import type { Problem } from '../../../model/problem.ts';
 import { MODIFIER_SEPARATOR } from '../columns.ts';
 import type { CsvRow } from './csvTable.ts';
+import type { KeyedRow } from './memberCursor.ts';
+import type { Reporter } from './report.ts';
 import { at } from './report.ts';
 
 const DATE_HINT =
@@ -186,4 +188,32 @@ function isOneOf<T extends string>(v: string, values: readonly T[]): v is T {
 
 function plural(what: string): string {
   return what.endsWith('s') ? what : `${what}s`;
+}
+
+/**
+ * Keys CSV rows by their `member_id` for the merge-join; a row with an empty member id is reported
+ * and skipped. `decode` turns a row into its value, or undefined after reporting its problems.
+ */
+export async function* keyedCsvRows<T>(
+  file: string,
+  rows: AsyncIterable<CsvRow>,
+  reporter: Reporter,
+  decode: (row: CsvRow) => T | undefined,
+): AsyncGenerator<KeyedRow<T>> {
+  for await (const row of rows) {
+    const memberId = row.text('member_id');
+    if (memberId === '') {
+      const d = new RowDecoder(row);
+      d.text('member_id');
+      reporter.report(d.problems);
+      continue;
+    }
+    yield {
+      memberId,
+      file,
+      line: row.line,
+      memberIdColumn: row.columnOf('member_id'),
+      decode: () => decode(row),
+    };
+  }
 }

@@ -7,7 +7,7 @@ import type { RowOrigin } from '../types.ts';
 import { csvLine } from './csvText.ts';
 import { csvTableRows } from './csvTable.ts';
 import type { CsvRow } from './csvTable.ts';
-import { RowDecoder } from './fields.ts';
+import { keyedCsvRows, RowDecoder } from './fields.ts';
 import { parseJsonLine, textLines, validateJsonLine } from './jsonLines.ts';
 import type { KeyedRow } from './memberCursor.ts';
 import type { Reporter } from './report.ts';
@@ -129,29 +129,19 @@ export async function* csvOutcomeRows(
   reporter: Reporter,
   strict: boolean,
 ): AsyncGenerator<KeyedRow<OutcomeRow>> {
-  for await (const row of csvTableRows(file, OUTCOMES_TABLE, reporter, {
-    strict,
-    accepts: isRateColumn,
-    checkHeader: checkOutcomeHeader,
-  })) {
-    const memberId = row.text('member_id');
-    if (memberId === '') {
-      const d = new RowDecoder(row);
-      d.text('member_id');
-      reporter.report(d.problems);
-      continue;
-    }
-    yield {
-      memberId,
-      file,
-      line: row.line,
-      memberIdColumn: row.columnOf('member_id'),
-      decode: () => {
-        const outcome = decodeOutcomeRow(row, reporter);
-        return outcome && { outcome, origin: { file, line: row.line } };
-      },
-    };
-  }
+  yield* keyedCsvRows(
+    file,
+    csvTableRows(file, OUTCOMES_TABLE, reporter, {
+      strict,
+      accepts: isRateColumn,
+      checkHeader: checkOutcomeHeader,
+    }),
+    reporter,
+    (row) => {
+      const outcome = decodeOutcomeRow(row, reporter);
+      return outcome && { outcome, origin: { file, line: row.line } };
+    },
+  );
 }
 
 /** The outcome rows of a JSON Lines file (one outcome object per line), keyed by member. */
