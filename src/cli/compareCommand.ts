@@ -6,12 +6,13 @@ import { openDeck, readResults } from '../adapters/deck/index.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
 import { openImplementation } from '../adapters/openImplementation.ts';
-import { compareDeck, implementationDidNotStart } from '../harness/compareDeck.ts';
+import { compareDeck, implementationDidNotStart, SkipList } from '../harness/compareDeck.ts';
 import type { AnswerSource, CompareResult } from '../harness/compareDeck.ts';
 import { defaultWorkers, startReferencePool } from '../harness/referencePool.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
 import { MeasurecheckError } from '../model/problem.ts';
+import type { Problem } from '../model/problem.ts';
 import type { Request } from '../model/request.ts';
 import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledPack } from '../rulepack/compiled.ts';
@@ -112,8 +113,13 @@ async function compare(opts: CompareCliOptions): Promise<number> {
     ]);
   }
   const packs = loadPacks(opts);
+  // Rows the readers skip with --keep-going are listed in the report with compare's own skips.
+  const skips = new SkipList();
+  const onSkip = (p: Problem) => {
+    skips.add(p);
+  };
   const deck = openDeck(opts.fixtures, {
-    ...(opts.keepGoing === true ? { keepGoing: true } : {}),
+    ...(opts.keepGoing === true ? { keepGoing: true, onSkip } : {}),
     ...(opts.strict === true ? { strict: true } : {}),
   });
   const productLines = opts.productLine === 'all' ? undefined : [opts.productLine];
@@ -138,7 +144,7 @@ async function compare(opts: CompareCliOptions): Promise<number> {
     answers = {
       kind: 'results',
       file,
-      rows: readResults(file, opts.keepGoing === true ? { keepGoing: true } : {}),
+      rows: readResults(file, opts.keepGoing === true ? { keepGoing: true, onSkip } : {}),
     };
   }
 
@@ -158,6 +164,7 @@ async function compare(opts: CompareCliOptions): Promise<number> {
         ...(productLines ? { productLines } : {}),
       },
       requestsWithoutExpected,
+      skips,
       maxExamples: opts.maxExamples,
       ...(opts.keepGoing === true ? { keepGoing: true } : {}),
       ...(progress
@@ -173,6 +180,17 @@ async function compare(opts: CompareCliOptions): Promise<number> {
     await pool.close();
     await implementation?.close();
   }
+  if (result.groups.length === 0 && result.exitCode === 0) {
+    // A filter that matches nothing must not pass a build.
+    report(opts, { ...result, exitCode: 2 });
+    throw new MeasurecheckError([
+      {
+        code: 'usage/nothing-compared',
+        message: `nothing to compare: the deck ${opts.fixtures} has no ${deck.expectedFile === undefined ? 'members' : 'expected rows'} for the selected measure, year and product line`,
+        hint: 'check --measure, --year and --product-line against the deck (its expected.csv lists what it holds)',
+      },
+    ]);
+  }
   report(opts, result);
   return result.exitCode;
 }
@@ -187,9 +205,20 @@ function report(opts: CompareCliOptions, result: CompareResult): void {
 
 function write(file: string | undefined, text: string): void {
   if (file === undefined) return;
-  // A report path like out/compare.json should work on a fresh checkout.
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  try {
+    // A report path like out/compare.json should work on a fresh checkout.
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/unwritable-report',
+        message: `cannot write the report ${file}: ${e instanceof Error ? e.message : String(e)}`,
+        file,
+        hint: 'pass a path in a folder you can write (the folder is created if missing)',
+      },
+    ]);
+  }
 }
 
 /** --rules, or every shipped pack (a deck may hold several measurement years). */

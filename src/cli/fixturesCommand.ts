@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { createDeckWriter } from '../adapters/deck/index.ts';
+import { createDeckWriter, DECK_TABLES } from '../adapters/deck/index.ts';
 import { generateDeck } from '../harness/generateDeck.ts';
 import type { GenerateDeckResult } from '../harness/generateDeck.ts';
 import { startReferencePool } from '../harness/referencePool.ts';
@@ -10,6 +11,14 @@ import type { ProductLine } from '../model/member.ts';
 import { MeasurecheckError } from '../model/problem.ts';
 import { loadMeasure } from './loadMeasure.ts';
 import { integer, parseYear, positiveInt } from './main.ts';
+
+/** Every file a deck of either format may hold. */
+const DECK_FILE_NAMES = [
+  ...Object.values(DECK_TABLES).map((t) => t.file),
+  'expected.csv',
+  'members.jsonl',
+  'expected.jsonl',
+];
 
 interface GenerateCliOptions {
   measure: string;
@@ -74,6 +83,15 @@ async function generate(opts: GenerateCliOptions): Promise<number> {
       },
     ]);
   }
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/out-not-a-folder',
+        message: `--out ${opts.out} is a file, not a folder`,
+        hint: 'pass the folder the deck should be written to',
+      },
+    ]);
+  }
   if (existsSync(opts.out) && readdirSync(opts.out).length > 0 && opts.force !== true) {
     throw new MeasurecheckError([
       {
@@ -82,6 +100,10 @@ async function generate(opts: GenerateCliOptions): Promise<number> {
         hint: 'pass another --out, or --force to overwrite the deck there',
       },
     ]);
+  }
+  if (opts.force === true) {
+    // Overwriting: remove the deck files of both formats, so no table of an earlier deck is left.
+    for (const file of DECK_FILE_NAMES) rmSync(join(opts.out, file), { force: true });
   }
   const progress = opts.progress !== false && process.stderr.isTTY;
   const writer = createDeckWriter(opts.out, opts.format);

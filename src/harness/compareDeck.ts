@@ -12,7 +12,7 @@ import type { CompiledPack } from '../rulepack/compiled.ts';
 import { compareOutcomes } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
 import { decidingFor, traceOf } from './check.ts';
-import { matchingNeighbour, neighboursFor } from './neighbours.ts';
+import { neighboursFor } from './neighbours.ts';
 import type { MatchesNeighbour, Neighbour } from './neighbours.ts';
 import type { ReferencePool } from './referencePool.ts';
 
@@ -52,6 +52,11 @@ export interface CompareDeckOptions {
   readonly maxExamples?: number;
   /** Skip bad input rows (counted and listed) instead of stopping at the first. */
   readonly keepGoing?: boolean;
+  /**
+   * Where skipped bad rows are collected: pass the same list as the deck's and the results file's
+   * `onSkip`, so the report lists the rows they skipped too.
+   */
+  readonly skips?: SkipList;
   /** Called after each batch with the number of members read so far. */
   readonly onProgress?: (members: number) => void;
 }
@@ -209,11 +214,9 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
   const batchSize = options.batchSize ?? 256;
   const maxExamples = options.maxExamples ?? MAX_LISTED;
   const packsByYear = new Map(options.packs.map((p) => [p.year, p]));
-  const skipped: Problem[] = [];
-  let skippedCount = 0;
+  const skips = options.skips ?? new SkipList();
   const skip = (p: Problem) => {
-    skippedCount += 1;
-    if (skipped.length < MAX_SKIPS_LISTED) skipped.push(p);
+    skips.add(p);
   };
   const groups = new Map<string, GroupAccumulator>();
   const groupFor = (r: Request) => {
@@ -310,11 +313,15 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
       answers = run;
     }
     // Both settle before the batch is processed; attach handlers now so no rejection goes unseen.
-    return Promise.all([reference, answers]).then(([ref, ans]) => ({
+    const done = Promise.all([reference, answers]).then(([ref, ans]) => ({
       batch,
       reference: ref,
       answers: ans,
     }));
+    // A batch can fail before it is drained (a bad results row, a crashed implementation): mark
+    // the rejection handled now; drainOne still sees it when it awaits the batch.
+    done.catch(() => undefined);
+    return done;
   };
 
   const settle = (done: BatchAnswers) => {
@@ -440,8 +447,8 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
     unmatchedResults: unmatched.count,
     unmatchedResultExamples: unmatched.examples,
     ignoredResults: unmatched.ignored,
-    skipped,
-    skippedCount,
+    skipped: skips.problems,
+    skippedCount: skips.count,
     ...(aborted ? { aborted } : {}),
     ...(inputError ? { inputError } : {}),
     durationMs: performance.now() - started,
@@ -475,12 +482,23 @@ export function implementationDidNotStart(
     skipped: [],
     skippedCount: 0,
     aborted: {
-      message: `cannot run the implementation: ${error.message}`,
+      message: error.message,
       ...(error.stderr ? { stderr: error.stderr } : {}),
     },
     durationMs: 0,
     exitCode: 3,
   };
+}
+
+/** Bad input rows skipped with keepGoing: all counted, the first 100 kept for the report. */
+export class SkipList {
+  readonly problems: Problem[] = [];
+  count = 0;
+
+  add(p: Problem): void {
+    this.count += 1;
+    if (this.problems.length < MAX_SKIPS_LISTED) this.problems.push(p);
+  }
 }
 
 interface Task {
@@ -692,7 +710,11 @@ class GroupAccumulator {
     // The deciding clauses need the reference's trace, computed here on the main thread for the
     // discrepant members only.
     const explained = ctx.explain(difference);
-    const matches = matchingNeighbour(this.neighbours, ctx.member, difference);
+    const matches = compareOutcomes(reference, implementation)
+      ? this.neighbours.find(
+          (n) => compareOutcomes(n.outcome(ctx.member), implementation) === undefined,
+        )?.matches
+      : undefined;
     const key = `${difference.population}:${explained.deciding.join(',')}`;
     let seen = this.discrepancies.get(key);
     if (!seen) {

@@ -86,7 +86,7 @@ export function formatCompareText(r: CompareResult): string {
   if (r.unmatchedResults > 0) {
     out.push(
       '',
-      `${n(r.unmatchedResults)} result row(s) are for members the deck does not have (first ${String(r.unmatchedResultExamples.length)}):`,
+      `${n(r.unmatchedResults)} result row(s) match no deck member with an expected row for that measure, year and product line (first ${String(r.unmatchedResultExamples.length)}):`,
     );
     for (const u of r.unmatchedResultExamples) {
       out.push(
@@ -108,7 +108,12 @@ export function formatCompareText(r: CompareResult): string {
     }
   }
   if (r.inputError) {
-    out.push('', 'STOPPED: bad input (what was compared before it is shown above):');
+    out.push(
+      '',
+      r.groups.length > 0
+        ? 'STOPPED: bad input (what was compared before it is shown above):'
+        : 'STOPPED: bad input:',
+    );
     for (const p of r.inputError) out.push(`  ${formatProblem(p).replaceAll('\n', '\n  ')}`);
     out.push('  (pass --keep-going to skip bad rows and compare the rest)');
   }
@@ -133,8 +138,8 @@ function verdict(r: CompareResult): string {
   const parts = [
     discrepant > 0 ? `${n(discrepant)} discrepant` : '',
     missing > 0 ? `${n(missing)} missing from the results` : '',
-    r.unmatchedResults > 0 ? `${n(r.unmatchedResults)} results for members not in the deck` : '',
-    failed > 0 ? `${n(failed)} the implementation failed on` : '',
+    r.unmatchedResults > 0 ? `${n(r.unmatchedResults)} results matching no deck row` : '',
+    failed > 0 ? `${n(failed)} with no valid answer` : '',
   ].filter(Boolean);
   const head =
     r.exitCode === 2 ? 'BAD INPUT' : r.exitCode === 3 ? 'IMPLEMENTATION FAILED' : 'DISCREPANCIES';
@@ -147,7 +152,15 @@ function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom'
   out.push(
     `${groupTitle(g)}: ${n(g.members)} members compared, ${n(g.agreeing)} agree — ${groupStatus(g)}`,
   );
-  const header = ['population', 'both yes', 'both no', 'expected only', 'implementation only'];
+  // Each flag over every member compared, as each side states it (a numerator of an excluded
+  // member counts too), while "agree" and the discrepancies compare level by level.
+  const header = [
+    'population (all members)',
+    'both yes',
+    'both no',
+    'expected only',
+    'implementation only',
+  ];
   const rows = g.populations.map((p) => [
     p.population,
     n(p.confusion.bothTrue),

@@ -1,7 +1,7 @@
 // `measurecheck fixtures generate` and `measurecheck compare` as a user runs them: real child
 // processes (the Python implementation through the process protocol, the reference on worker
 // threads), judged by exit codes, what they print and the report files they write.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,6 +256,64 @@ describe('measurecheck compare', () => {
     expect(elementsNamed(xml, 'error').length).toBeGreaterThan(0);
   });
 
+  it('says a missing results file is bad input (exit 2), without a stack trace', async () => {
+    const run = await runCli([
+      'compare',
+      '--fixtures',
+      deck,
+      '--results',
+      join(scratch, 'nope.csv'),
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toContain('nope.csv');
+    expectNoStackTrace(run);
+  });
+
+  it('fails (exit 2) when the filters select nothing, instead of passing', async () => {
+    const run = await runCli([
+      'compare',
+      '--fixtures',
+      deck,
+      '--impl',
+      'fixtures/implementations/col-e-correct.ts',
+      '--measure',
+      'GSD',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('nothing to compare');
+    expectNoStackTrace(run);
+  });
+
+  it('lists the deck rows --keep-going skipped', async () => {
+    const bad = join(scratch, 'bad-date');
+    for (const table of [
+      'members',
+      'enrollments',
+      'statuses',
+      'claims',
+      'dispensings',
+      'observations',
+      'expected',
+    ]) {
+      const text = readFileSync(join(deck, `${table}.csv`), 'utf8');
+      writeFileSync(
+        join(mkdirp(bad), `${table}.csv`),
+        table === 'members' ? text.replace(/^(M0000005,)\d{4}-\d\d-\d\d/m, '$1not-a-date') : text,
+      );
+    }
+    const run = await runCli([
+      'compare',
+      '--fixtures',
+      bad,
+      '--impl',
+      'fixtures/implementations/col-e-correct.ts',
+      '--keep-going',
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('1 bad input row(s) skipped (--keep-going):');
+    expect(run.stdout).toMatch(/members\.csv:6:\d+: .*not-a-date/);
+  });
+
   it('needs exactly one of --impl and --results', async () => {
     const run = await runCli(['compare', '--fixtures', deck]);
     expect(run.code).toBe(2);
@@ -276,3 +334,8 @@ describe('measurecheck compare', () => {
     expectNoStackTrace(run);
   });
 });
+
+function mkdirp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
