@@ -9,6 +9,7 @@ import { startReferencePool } from '../harness/referencePool.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
 import { MeasurecheckError } from '../model/problem.ts';
+import { formatGenerateSummary } from '../report/generateText.ts';
 import { loadMeasure } from './loadMeasure.ts';
 import { integer, parseYear, positiveInt } from './main.ts';
 
@@ -132,51 +133,6 @@ async function generate(opts: GenerateCliOptions): Promise<number> {
     await pool.close();
     await writer.close();
   }
-  process.stdout.write(formatSummary(result, opts.out, pack.id, pack.version));
+  process.stdout.write(formatGenerateSummary(result, opts.out, pack.id, pack.version));
   return 0;
-}
-
-function formatSummary(
-  r: GenerateDeckResult,
-  out: string,
-  packId: string,
-  version: string,
-): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const lines = [
-    `wrote ${out}: ${n(r.members)} members, ${r.measure} ${String(r.year)} (rule pack ${packId} v${version}), seed ${String(r.seed)}, ${(r.durationMs / 1000).toFixed(1)}s`,
-    '',
-    'where the members land (expected results, by product line):',
-  ];
-  const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
-  const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
-  const header = [
-    'product line',
-    'initial population',
-    'denominator',
-    'excluded',
-    ...rates.map((x) => (x === 'numerator' ? 'numerator' : `numerator ${x}`)),
-    ...strata.map((s) => `stratum ${s}`),
-  ];
-  const pct = (x: number, of: number) =>
-    `${n(x)} (${of === 0 ? '0' : ((100 * x) / of).toFixed(1)}%)`;
-  const rows = r.summary.map((s) => [
-    s.productLine,
-    pct(s.initialPopulation, s.members),
-    pct(s.denominator, s.members),
-    pct(s.denominatorExclusion, s.members),
-    ...rates.map((x) => pct(s.numerator[x] ?? 0, s.members)),
-    ...strata.map((x) => pct(s.strata[x] ?? 0, s.members)),
-  ]);
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const fmt = (cells: readonly string[]) =>
-    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
-  lines.push(fmt(header), ...rows.map(fmt));
-  lines.push(
-    '',
-    `compare an implementation: npx measurecheck compare --fixtures ${out} --impl <module-or-command>`,
-  );
-  return `${lines.join('\n')}\n`;
 }

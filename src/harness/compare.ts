@@ -53,6 +53,7 @@ export function compareOutcomes(
   return diff('stratum', reference.stratum, implementation.stratum);
 }
 
-function numeratorMap(n: Outcome['numerator']): Map<string, boolean> {
+/** An outcome's numerators by rate id (`numerator` for a single-rate measure). */
+export function numeratorMap(n: Outcome['numerator']): Map<string, boolean> {
   return typeof n === 'boolean' ? new Map([['numerator', n]]) : new Map(Object.entries(n));
 }

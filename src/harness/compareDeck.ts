@@ -9,7 +9,7 @@ import { MeasurecheckError } from '../model/problem.ts';
 import type { Problem } from '../model/problem.ts';
 import type { Request } from '../model/request.ts';
 import type { CompiledPack } from '../rulepack/compiled.ts';
-import { compareOutcomes } from './compare.ts';
+import { compareOutcomes, numeratorMap } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
 import { decidingFor, traceOf } from './check.ts';
 import { neighboursFor } from './neighbours.ts';
@@ -668,9 +668,9 @@ class GroupAccumulator {
       expected.denominatorExclusion,
       implementation.denominatorExclusion,
     );
-    const e = numerators(expected.numerator);
-    const i = numerators(implementation.numerator);
-    const r = numerators(reference.numerator);
+    const e = numeratorMap(expected.numerator);
+    const i = numeratorMap(implementation.numerator);
+    const r = numeratorMap(reference.numerator);
     for (const [rate, value] of e) {
       const name = this.singleRate ? 'numerator' : `numerator:${rate}`;
       this.count(name, value, i.get(rate) ?? false);
@@ -826,10 +826,6 @@ function tally(counts: [number, number], o: Outcome, numerator: boolean): void {
     counts[0] += 1;
     if (numerator) counts[1] += 1;
   }
-}
-
-function numerators(n: Outcome['numerator']): Map<string, boolean> {
-  return typeof n === 'boolean' ? new Map([['numerator', n]]) : new Map(Object.entries(n));
 }
 
 /**

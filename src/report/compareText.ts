@@ -4,6 +4,7 @@ import { describeNeighbourMatch } from '../harness/neighbours.ts';
 import type { OutcomeDifference } from '../harness/compare.ts';
 import type { Outcome } from '../model/outcome.ts';
 import { formatProblem } from '../model/problem.ts';
+import { indent } from './consoleReporter.ts';
 
 /** `1,234/2,345 (52.6%)`, or `-/0` when the denominator is empty. */
 export function formatRate(c: RateCounts): string {
@@ -120,7 +121,7 @@ export function formatCompareText(r: CompareResult): string {
   if (r.aborted) {
     out.push('', `STOPPED: the implementation could not run: ${r.aborted.message}`);
     if (r.aborted.stderr && !r.aborted.message.includes(r.aborted.stderr.trim())) {
-      out.push(`stderr:\n${indent(r.aborted.stderr, '  ')}`);
+      out.push(`stderr:\n${indent(r.aborted.stderr.trimEnd(), '  ')}`);
     }
   }
   out.push('', verdict(r));
@@ -168,7 +169,7 @@ function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom'
     n(p.confusion.expectedOnly),
     n(p.confusion.implementationOnly),
   ]);
-  out.push(...table(header, rows).map((l) => `  ${l}`));
+  out.push(...textTable(header, rows).map((l) => `  ${l}`));
   if (g.strata.agree + g.strata.disagree > 0) {
     out.push(
       `  stratum: ${n(g.strata.agree)} agree, ${n(g.strata.disagree)} differ (members both sides put in the initial population)`,
@@ -183,7 +184,7 @@ function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom'
       ? [x.rate, formatRate(x.expected), formatRate(x.reference), formatRate(x.implementation)]
       : [x.rate, formatRate(x.reference), formatRate(x.implementation)],
   );
-  out.push('', ...table(rateHeader, rateRows).map((l) => `  ${l}`));
+  out.push('', ...textTable(rateHeader, rateRows).map((l) => `  ${l}`));
   if (g.deckVersusReference > 0) {
     out.push(
       '',
@@ -243,7 +244,7 @@ function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom'
       out.push(
         `    ${f.memberId} (${f.origin.file}:${String(f.origin.line)}): ${f.failure.kind}: ${f.failure.message}`,
       );
-      if (f.failure.stderr) out.push(indent(f.failure.stderr, '      '));
+      if (f.failure.stderr) out.push(indent(f.failure.stderr.trimEnd(), '      '));
     }
   }
   return out;
@@ -266,8 +267,11 @@ export function neighbourLines(
   );
 }
 
-/** Left-aligned first column, right-aligned numbers. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/** A plain-text table: left-aligned first column, right-aligned numbers. */
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -275,12 +279,4 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)];
-}
-
-function indent(text: string, prefix: string): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) => `${prefix}${l}`)
-    .join('\n');
 }

@@ -120,7 +120,8 @@ export class ConsoleReporter implements Reporter {
   }
 }
 
-function indent(text: string, prefix: string): string {
+/** Every line of `text` with `prefix` in front. */
+export function indent(text: string, prefix: string): string {
   return text
     .split('\n')
     .map((l) => `${prefix}${l}`)
