@@ -82,7 +82,8 @@ export interface EnrollmentSegment {
 }
 
 export type CompiledClause =
-  | (ClauseCommon & { readonly kind: 'all' | 'any'; readonly children: readonly CompiledClause[] })
+  | (ClauseCommon & { readonly kind: 'all'; readonly children: readonly CompiledClause[] })
+  | (ClauseCommon & { readonly kind: 'any'; readonly children: readonly CompiledClause[] })
   | (ClauseCommon & { readonly kind: 'not'; readonly child: CompiledClause })
   | (ClauseCommon & {
       readonly kind: 'ref';
@@ -160,4 +161,7 @@ export interface ReadingTest {
 }
 
 export type ClauseKindName = CompiledClause['kind'];
+
+/** The compiled clause of one kind, e.g. `ClauseOf<'event'>`. */
+export type ClauseOf<K extends ClauseKindName> = Extract<CompiledClause, { readonly kind: K }>;
 export type { CodeSystem };
