@@ -4,7 +4,7 @@ import { addDays, addMonths, daysBetween, maxDate, minDate } from '../../model/c
 import type { IsoDate } from '../../model/calendarDate.ts';
 import { PRODUCT_LINES } from '../../model/member.ts';
 import type { Enrollment, ProductLine } from '../../model/member.ts';
-import { lastDayWithinMonths } from '../../engine/evaluate.ts';
+import { lastDayWithinMonths } from '../../engine/clauses/enrollment.ts';
 import type { EnrollmentSegment } from '../../rulepack/compiled.ts';
 import type { EnrollmentBoundary, MeasureBoundaries } from '../boundaries.ts';
 import { dateBetween, yearEnd, yearStart } from './dates.ts';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { passesThreshold } from '../../engine/reading.ts';
+import { passesThreshold } from '../../engine/clauses/reading.ts';
 import type { Arbitrary } from 'fast-check';
 import { addDays, addMonths } from '../../model/calendarDate.ts';
 import type { IsoDate } from '../../model/calendarDate.ts';

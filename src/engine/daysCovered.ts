@@ -1,12 +1,10 @@
 import { addDays, daysBetween, toDayNumber } from '../model/calendarDate.ts';
 import type { IsoDate } from '../model/calendarDate.ts';
-import type { CompiledClause } from '../rulepack/compiled.ts';
-import { normalizeCode } from '../rulepack/valueSet.ts';
-import type { Context } from './evaluate.ts';
-import { compareKeys, inWindow } from './evaluate.ts';
+import type { ClauseOf } from '../rulepack/compiled.ts';
+import { compareKeys } from './_internals/compareKeys.ts';
+import type { Context } from './context.ts';
+import { dispensingsOf, matchRecords } from './records.ts';
 import type { CoverageEvidence, CoverageFill } from './trace.ts';
-
-type CoverageClause = Extract<CompiledClause, { kind: 'coverage' }>;
 
 /**
  * Proportion of days covered (PQA-style): the first fill in the window is the index date; the
@@ -14,18 +12,12 @@ type CoverageClause = Extract<CompiledClause, { kind: 'coverage' }>;
  * early refill of the same drug starts the day after the prior supply of that drug ends; fills of
  * different drugs are not shifted (they overlap). Days are counted once, inside the period.
  */
-export function coverageEvidence(clause: CoverageClause, ctx: Context): CoverageEvidence {
+export function daysCovered(clause: ClauseOf<'coverage'>, ctx: Context): CoverageEvidence {
   const member = ctx.member;
   const w = clause.window;
-  const fills = member.dispensings
-    .filter((d) => {
-      const byDrug = d.drug !== undefined && clause.drugs?.has(d.drug.toLowerCase()) === true;
-      const byCode = clause.valueSets.some((vs) =>
-        vs.codes.get(d.code.system)?.has(normalizeCode(d.code.system, d.code.code)),
-      );
-      return (byDrug || byCode) && inWindow(d.date, w);
-    })
-    .map((d) => ({
+  const dispensings = dispensingsOf(member, clause.valueSets, clause.drugs);
+  const fills = matchRecords({ window: w }, dispensings, ctx)
+    .matches.map(({ source: d }) => ({
       date: d.date,
       daysSupply: d.daysSupply,
       drug: d.drug?.toLowerCase() ?? `${d.code.system} ${d.code.code}`,
