@@ -1,3 +1,5 @@
+import type { ClauseKindName, CompiledWindow } from '../rulepack/compiled.ts';
+import { traceRoots } from './trace.ts';
 import type {
   AfterEvidence,
   ClauseTrace,
@@ -6,7 +8,6 @@ import type {
   NearMiss,
   RecordRef,
 } from './trace.ts';
-import type { CompiledWindow } from '../rulepack/compiled.ts';
 
 /**
  * The clauses that decided a trace node's result: for a true `all`, every child; for a false
@@ -42,121 +43,134 @@ export function decidingChildren(node: ClauseTrace): ClauseTrace[] {
 /** One line that says what a clause found, in the words of the spec. */
 export function describeClause(node: ClauseTrace): string {
   const e = node.evidence;
-  if (!e) {
-    if (node.kind === 'ref')
-      return `uses the shared definition below (${node.result ? 'holds' : 'does not hold'})`;
-    if (node.kind === 'not')
-      return node.result ? 'the condition below does not hold' : 'the condition below holds';
-    if (node.kind === 'all')
-      return node.result ? 'all of the below hold' : 'not all of the below hold';
-    if (node.kind === 'any')
-      return node.result ? 'one or more of the below hold' : 'none of the below holds';
-    return node.result ? 'holds' : 'does not hold';
-  }
-  return describeEvidence(e, node.result);
+  if (e?.kind === 'scope')
+    return `does not apply to ${e.productLine} (only ${e.appliesTo.join(', ')})`;
+  return DESCRIBE[node.kind](node);
 }
 
-function describeEvidence(e: Evidence, result: boolean): string {
-  switch (e.kind) {
-    case 'scope':
-      return `does not apply to ${e.productLine} (only ${e.appliesTo.join(', ')})`;
-    case 'age': {
-      const range =
-        e.min !== undefined && e.max !== undefined
-          ? `${e.min}-${e.max}`
-          : e.min !== undefined
-            ? `${e.min} or older`
-            : `${e.max ?? '?'} or younger`;
-      return `age ${e.age} on ${e.asOf} (born ${e.birthDate}); needs ${range}`;
-    }
-    case 'sex':
-      return `sex ${e.sex}; needs ${e.allowed.join(' or ')}`;
-    case 'death':
-      return e.deathDate === undefined
-        ? 'no date of death'
-        : `died ${e.deathDate}, ${result ? 'inside' : 'outside'} ${formatWindow(e.window)}`;
-    case 'status': {
-      if (e.matches.length > 0)
-        return `${e.matches.map((s) => `${s.kind} ${s.start}..${s.end}`).join(', ')} overlaps ${formatWindow(e.window)}`;
-      if (e.outside.length > 0)
-        return `${e.outside.map((s) => `${s.kind} ${s.start}..${s.end}`).join(', ')} is outside ${formatWindow(e.window)}`;
-      return `no such status in ${formatWindow(e.window)}`;
-    }
-    case 'event': {
-      const window = `${formatWindow(e.window)}${describeAfter(e.after)}`;
-      const found = e.matches.map(formatRecord);
-      const parts: string[] = [];
-      if (found.length > 0) {
-        const dates =
-          e.needed > 1 ? ` (${e.distinctDates} distinct date(s), needs ${e.needed})` : '';
-        parts.push(
-          `${found.slice(0, 4).join('; ')}${found.length > 4 ? `; and ${found.length - 4} more` : ''} in ${window}${dates}`,
-        );
-      } else {
-        parts.push(
-          `nothing in ${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
-        );
-      }
-      for (const m of e.nearMisses) parts.push(`${formatRecord(m)} ${missReason(m)}`);
-      return parts.join('; ');
-    }
-    case 'reading': {
-      const after = describeAfter(e.after);
-      if (e.date === undefined) {
-        const misses = e.nearMisses.map((m) => `${formatRecord(m)} ${missReason(m)}`);
-        return [`no reading in ${formatWindow(e.window)}${after}`, ...misses].join('; ');
-      }
-      const values = e.readings
-        .map((r) => `${r.valueSet} ${r.value !== undefined ? String(r.value) : '(no value)'}`)
-        .join(', ');
-      const tests = e.tests
-        .map(
-          (t) =>
-            `${t.valueSet ?? 'value'} ${t.value !== undefined ? String(t.value) : 'missing'} ${COMPARATOR_TEXT[t.comparator]} ${t.threshold}: ${t.passed ? 'yes' : 'no'}`,
-        )
-        .join('; ');
-      return `most recent reading ${e.date}${after} (${values}); ${tests}`;
-    }
-    case 'coverage': {
-      if (e.index === undefined) return `no fill in ${formatWindow(e.window)}`;
-      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-      const shifted = e.fills.filter((f) => f.start !== f.date).length;
-      return (
-        `index ${e.index}, period ${e.index}..${e.periodEnd ?? '?'} (${e.periodDays} days, ends at ${e.endReason ?? 'window'}); ` +
-        `${e.coveredDays} days covered = ${pct(e.proportion)}, needs ${pct(e.atLeast)}; ` +
-        `${e.fills.length} fill(s)${shifted > 0 ? `, ${shifted} early refill(s) shifted` : ''}`
+type EvidenceOf<K extends Evidence['kind']> = Extract<Evidence, { readonly kind: K }>;
+
+function isEvidence<K extends Evidence['kind']>(
+  e: Evidence | undefined,
+  kind: K,
+): e is EvidenceOf<K> {
+  return e?.kind === kind;
+}
+
+function holds(node: ClauseTrace): string {
+  return node.result ? 'holds' : 'does not hold';
+}
+
+/** The description of a leaf kind, from its evidence (a node without evidence only holds or not). */
+function fromEvidence<K extends Evidence['kind']>(
+  kind: K,
+  describe: (e: EvidenceOf<K>, result: boolean) => string,
+): (node: ClauseTrace) => string {
+  return (node) =>
+    isEvidence(node.evidence, kind) ? describe(node.evidence, node.result) : holds(node);
+}
+
+/** The explanation text of each clause kind: a kind without one is a compile error. */
+const DESCRIBE = {
+  all: (node) => (node.result ? 'all of the below hold' : 'not all of the below hold'),
+  any: (node) => (node.result ? 'one or more of the below hold' : 'none of the below holds'),
+  not: (node) => (node.result ? 'the condition below does not hold' : 'the condition below holds'),
+  ref: (node) => `uses the shared definition below (${node.result ? 'holds' : 'does not hold'})`,
+  age: fromEvidence('age', (e) => {
+    const range =
+      e.min !== undefined && e.max !== undefined
+        ? `${e.min}-${e.max}`
+        : e.min !== undefined
+          ? `${e.min} or older`
+          : `${e.max ?? '?'} or younger`;
+    return `age ${e.age} on ${e.asOf} (born ${e.birthDate}); needs ${range}`;
+  }),
+  sex: fromEvidence('sex', (e) => `sex ${e.sex}; needs ${e.allowed.join(' or ')}`),
+  death: fromEvidence('death', (e, result) =>
+    e.deathDate === undefined
+      ? 'no date of death'
+      : `died ${e.deathDate}, ${result ? 'inside' : 'outside'} ${formatWindow(e.window)}`,
+  ),
+  status: fromEvidence('status', (e) => {
+    if (e.matches.length > 0)
+      return `${e.matches.map((s) => `${s.kind} ${s.start}..${s.end}`).join(', ')} overlaps ${formatWindow(e.window)}`;
+    if (e.outside.length > 0)
+      return `${e.outside.map((s) => `${s.kind} ${s.start}..${s.end}`).join(', ')} is outside ${formatWindow(e.window)}`;
+    return `no such status in ${formatWindow(e.window)}`;
+  }),
+  event: fromEvidence('event', (e) => {
+    const window = `${formatWindow(e.window)}${describeAfter(e.after)}`;
+    const found = e.matches.map(formatRecord);
+    const parts: string[] = [];
+    if (found.length > 0) {
+      const dates = e.needed > 1 ? ` (${e.distinctDates} distinct date(s), needs ${e.needed})` : '';
+      parts.push(
+        `${found.slice(0, 4).join('; ')}${found.length > 4 ? `; and ${found.length - 4} more` : ''} in ${window}${dates}`,
+      );
+    } else {
+      parts.push(
+        `nothing in ${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
       );
     }
-    case 'enrollment': {
-      const parts: string[] = [];
-      if (e.anchor) {
-        const a = e.anchor;
-        parts.push(
-          a.enrolled
-            ? `enrolled on ${a.date} in ${e.productLine} (${a.span?.start ?? '?'}..${a.span?.end ?? '?'})`
-            : a.otherProductLine
-              ? `on ${a.date} enrolled in ${a.otherProductLine}, not ${e.productLine}`
-              : `not enrolled on ${a.date}`,
-        );
-      }
-      for (const s of e.segments) {
-        const gaps =
-          s.gaps.length === 0
-            ? 'no gap'
-            : s.gaps.map((g) => `gap ${g.start}..${g.end} (${g.days} days)`).join(', ');
-        const a = s.allowance;
-        const allowance =
-          a.gaps === 0
-            ? 'no gap allowed'
-            : `allowed: ${a.gaps} gap${a.gaps > 1 ? 's' : ''} of up to ${
-                a.maxDays !== undefined ? `${a.maxDays} days` : `${a.maxMonths ?? 0} month(s)`
-              }`;
-        parts.push(`${s.from}..${s.to}: ${gaps}, ${s.ok ? 'ok' : 'FAILS'} (${allowance})`);
-      }
-      return parts.join('; ');
+    for (const m of e.nearMisses) parts.push(`${formatRecord(m)} ${missReason(m)}`);
+    return parts.join('; ');
+  }),
+  reading: fromEvidence('reading', (e) => {
+    const after = describeAfter(e.after);
+    if (e.date === undefined) {
+      const misses = e.nearMisses.map((m) => `${formatRecord(m)} ${missReason(m)}`);
+      return [`no reading in ${formatWindow(e.window)}${after}`, ...misses].join('; ');
     }
-  }
-}
+    const values = e.readings
+      .map((r) => `${r.valueSet} ${r.value !== undefined ? String(r.value) : '(no value)'}`)
+      .join(', ');
+    const tests = e.tests
+      .map(
+        (t) =>
+          `${t.valueSet ?? 'value'} ${t.value !== undefined ? String(t.value) : 'missing'} ${COMPARATOR_TEXT[t.comparator]} ${t.threshold}: ${t.passed ? 'yes' : 'no'}`,
+      )
+      .join('; ');
+    return `most recent reading ${e.date}${after} (${values}); ${tests}`;
+  }),
+  coverage: fromEvidence('coverage', (e) => {
+    if (e.index === undefined) return `no fill in ${formatWindow(e.window)}`;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const shifted = e.fills.filter((f) => f.start !== f.date).length;
+    return (
+      `index ${e.index}, period ${e.index}..${e.periodEnd ?? '?'} (${e.periodDays} days, ends at ${e.endReason ?? 'window'}); ` +
+      `${e.coveredDays} days covered = ${pct(e.proportion)}, needs ${pct(e.atLeast)}; ` +
+      `${e.fills.length} fill(s)${shifted > 0 ? `, ${shifted} early refill(s) shifted` : ''}`
+    );
+  }),
+  enrollment: fromEvidence('enrollment', (e) => {
+    const parts: string[] = [];
+    if (e.anchor) {
+      const a = e.anchor;
+      parts.push(
+        a.enrolled
+          ? `enrolled on ${a.date} in ${e.productLine} (${a.span?.start ?? '?'}..${a.span?.end ?? '?'})`
+          : a.otherProductLine
+            ? `on ${a.date} enrolled in ${a.otherProductLine}, not ${e.productLine}`
+            : `not enrolled on ${a.date}`,
+      );
+    }
+    for (const s of e.segments) {
+      const gaps =
+        s.gaps.length === 0
+          ? 'no gap'
+          : s.gaps.map((g) => `gap ${g.start}..${g.end} (${g.days} days)`).join(', ');
+      const a = s.allowance;
+      const allowance =
+        a.gaps === 0
+          ? 'no gap allowed'
+          : `allowed: ${a.gaps} gap${a.gaps > 1 ? 's' : ''} of up to ${
+              a.maxDays !== undefined ? `${a.maxDays} days` : `${a.maxMonths ?? 0} month(s)`
+            }`;
+      parts.push(`${s.from}..${s.to}: ${gaps}, ${s.ok ? 'ok' : 'FAILS'} (${allowance})`);
+    }
+    return parts.join('; ');
+  }),
+} satisfies { readonly [K in ClauseKindName]: (node: ClauseTrace) => string };
 
 const COMPARATOR_TEXT = { below: '<', atMost: '<=', above: '>', atLeast: '>=' } as const;
 
@@ -206,16 +220,9 @@ export function renderClauseTree(node: ClauseTrace, indent = '  '): string[] {
   return lines;
 }
 
-/** The populations of a measure trace in comparison order, for reporters. */
+/** The populations of a measure trace (strata aside) in comparison order, for reporters. */
 export function populationTraces(trace: MeasureTrace): { name: string; trace: ClauseTrace }[] {
-  const out = [{ name: 'initialPopulation', trace: trace.initialPopulation }];
-  if (trace.denominator) out.push({ name: 'denominator', trace: trace.denominator });
-  if (trace.denominatorExclusion)
-    out.push({ name: 'denominatorExclusion', trace: trace.denominatorExclusion });
-  for (const r of trace.rates)
-    out.push({
-      name: trace.rates.length === 1 ? 'numerator' : `numerator ${r.id}`,
-      trace: r.trace,
-    });
-  return out;
+  return traceRoots(trace)
+    .filter((r) => r.population !== 'stratum')
+    .map((r) => ({ name: r.label, trace: r.trace }));
 }

@@ -1,6 +1,7 @@
 import type { IsoDate } from '../model/calendarDate.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { ProductLine } from '../model/member.ts';
+import type { RootPopulation } from '../rulepack/clauseTree.ts';
 import type { ClauseKindName, CompiledWindow, GapAllowance } from '../rulepack/compiled.ts';
 
 /**
@@ -210,4 +211,53 @@ export interface MeasureTrace {
   readonly denominatorExclusion?: ClauseTrace;
   readonly rates: readonly { readonly id: string; readonly trace: ClauseTrace }[];
   readonly strata: readonly { readonly id: string; readonly trace: ClauseTrace }[];
+}
+
+/** One population of a measure trace, with the label reports use for it. */
+export interface TraceRoot {
+  readonly population: RootPopulation;
+  /** The rate id for a numerator, the stratum id for a stratum. */
+  readonly id?: string;
+  /**
+   * `initialPopulation`, `denominator`, `denominatorExclusion`, `numerator` (one rate) or
+   * `numerator <id>`, `stratum <id>`.
+   */
+  readonly label: string;
+  readonly trace: ClauseTrace;
+}
+
+/**
+ * The clause traces of a measure trace in evaluation order (initial population, denominator,
+ * exclusion, rates, strata): the trace's counterpart of `measureRoots`, so nothing lists them by
+ * hand.
+ */
+export function traceRoots(trace: MeasureTrace): TraceRoot[] {
+  const single = trace.rates.length === 1;
+  return [
+    { population: 'initialPopulation', label: 'initialPopulation', trace: trace.initialPopulation },
+    ...(trace.denominator
+      ? [{ population: 'denominator' as const, label: 'denominator', trace: trace.denominator }]
+      : []),
+    ...(trace.denominatorExclusion
+      ? [
+          {
+            population: 'denominatorExclusion' as const,
+            label: 'denominatorExclusion',
+            trace: trace.denominatorExclusion,
+          },
+        ]
+      : []),
+    ...trace.rates.map((r) => ({
+      population: 'numerator' as const,
+      id: r.id,
+      label: single ? 'numerator' : `numerator ${r.id}`,
+      trace: r.trace,
+    })),
+    ...trace.strata.map((s) => ({
+      population: 'stratum' as const,
+      id: s.id,
+      label: `stratum ${s.id}`,
+      trace: s.trace,
+    })),
+  ];
 }

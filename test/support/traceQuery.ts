@@ -1,20 +1,14 @@
+import { traceRoots } from '../../src/engine/trace.ts';
 import type { ClauseTrace, Evidence, MeasureTrace } from '../../src/engine/trace.ts';
 
 /** Every clause node of a measure trace, depth first, in population order. */
 export function clauseNodes(trace: MeasureTrace): ClauseTrace[] {
-  const roots = [
-    trace.initialPopulation,
-    ...(trace.denominator ? [trace.denominator] : []),
-    ...(trace.denominatorExclusion ? [trace.denominatorExclusion] : []),
-    ...trace.rates.map((r) => r.trace),
-    ...trace.strata.map((s) => s.trace),
-  ];
   const out: ClauseTrace[] = [];
   const visit = (n: ClauseTrace) => {
     out.push(n);
     n.children?.forEach(visit);
   };
-  roots.forEach(visit);
+  for (const root of traceRoots(trace)) visit(root.trace);
   return out;
 }
 
