@@ -16,8 +16,10 @@ import type {
  */
 export function decidingClauses(node: ClauseTrace): ClauseTrace[] {
   if (!node.applicable || !node.children || node.children.length === 0) return [node];
-  if (node.kind === 'ref' || node.kind === 'not') return node.children.flatMap(decidingClauses);
-  return decidingChildren(node).flatMap(decidingClauses);
+  const decidedBy = DECIDED_BY[node.kind];
+  return (decidedBy ? decidedBy(node.result, node.children) : node.children).flatMap(
+    decidingClauses,
+  );
 }
 
 /**
@@ -26,19 +28,32 @@ export function decidingClauses(node: ClauseTrace): ClauseTrace[] {
  */
 export function decidingChildren(node: ClauseTrace): ClauseTrace[] {
   if (!node.applicable || !node.children || node.children.length === 0) return [node];
-  if (node.kind === 'ref' || node.kind === 'not') return [node];
-  const pick =
-    node.kind === 'all'
-      ? node.result
-        ? node.children
-        : node.children.filter((c) => !c.result)
-      : node.kind === 'any'
-        ? node.result
-          ? node.children.filter((c) => c.result)
-          : node.children
-        : node.children;
-  return [...pick];
+  const decidedBy = DECIDED_BY[node.kind];
+  return decidedBy ? [...decidedBy(node.result, node.children)] : [node];
 }
+
+type DecidedBy = (result: boolean, children: readonly ClauseTrace[]) => readonly ClauseTrace[];
+
+const everyChild: DecidedBy = (_result, children) => children;
+
+/**
+ * Which children decided a node of each kind; undefined for kinds that only pass their child on.
+ * Leaf kinds have no children (a table entry keeps a new kind from being forgotten).
+ */
+const DECIDED_BY = {
+  all: (result, children) => (result ? children : children.filter((c) => !c.result)),
+  any: (result, children) => (result ? children.filter((c) => c.result) : children),
+  not: undefined,
+  ref: undefined,
+  age: everyChild,
+  sex: everyChild,
+  enrollment: everyChild,
+  event: everyChild,
+  status: everyChild,
+  death: everyChild,
+  reading: everyChild,
+  coverage: everyChild,
+} satisfies { readonly [K in ClauseKindName]: DecidedBy | undefined };
 
 /** One line that says what a clause found, in the words of the spec. */
 export function describeClause(node: ClauseTrace): string {
