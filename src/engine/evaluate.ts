@@ -21,7 +21,8 @@ import type {
 } from './context.ts';
 import type { ClauseTrace, Evaluation } from './trace.ts';
 
-export type { Context, SharedEvaluations } from './context.ts';
+// Callers take the shared-evaluation map's type from the module that takes the map.
+export type { SharedEvaluations } from './context.ts';
 
 /**
  * Evaluates one member for one compiled measure and product line. Pure: no I/O, no clock, no
@@ -119,7 +120,10 @@ function numeratorValue(
   return Object.fromEntries(measure.rates.map((r) => [r.id, rate(r.id)]));
 }
 
-/** Each clause kind's evaluator, in one table: a kind without one is a compile error. */
+/**
+ * Each clause kind's evaluator, in one table: a kind without one is a compile error. A new kind
+ * gets its module in `clauses/`, an entry here, and its explanation text in explain.ts.
+ */
 const EVALUATORS = {
   all,
   any,
