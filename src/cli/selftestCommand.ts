@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../harness/selftest.ts';
-import type { MutantResult, SelfTestResult } from '../harness/selftest.ts';
+import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../harness/selftest/index.ts';
+import type { MutantResult, SelfTestResult } from '../harness/selftest/index.ts';
 import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { shippedPackDir } from '../rulepack/shipped.ts';

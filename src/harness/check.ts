@@ -21,8 +21,8 @@ import { compareOutcomes } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
 import { matchingNeighbour, neighboursFor, targetedArbitrary } from './neighbours.ts';
 import type { MatchesNeighbour, NeighbourTargets, TargetingInfo } from './neighbours.ts';
-import { CoverageAccumulator } from './coverage.ts';
-import type { ClauseCoverage } from './coverage.ts';
+import { CoverageAccumulator } from './clauseCoverage.ts';
+import type { ClauseCoverage } from './clauseCoverage.ts';
 
 export interface CheckOptions {
   readonly pack: CompiledPack;

@@ -1,19 +1,20 @@
 import { addDays, addMonths } from '../model/calendarDate.ts';
 import type { IsoDate } from '../model/calendarDate.ts';
 import type { CodeSystem } from '../model/member.ts';
+import { mapMeasure, measureClauses, walkClauses } from '../rulepack/clauseTree.ts';
 import type {
+  ClauseKindName,
+  ClauseOf,
   Comparator,
   CompiledClause,
   CompiledMeasure,
-  CompiledStratum,
-  CompiledWindow,
   EnrollmentSegment,
   GapAllowance,
   ReadingTest,
 } from '../rulepack/compiled.ts';
 import type { ValueSet } from '../rulepack/valueSet.ts';
 
-/** The mutation operators of the self-test (issue 6). */
+/** The mutation operators of the self-test. */
 export type MutationOperator =
   | 'age-min'
   | 'age-max'
@@ -64,90 +65,13 @@ export interface MutantSet {
 
 export const DEFAULT_MAX_MUTANTS = 200;
 
-/** Every clause of a measure once (shared definitions and `onOrAfter` targets included). */
-export function measureClauses(measure: CompiledMeasure): CompiledClause[] {
-  const seen = new Set<CompiledClause>();
-  const out: CompiledClause[] = [];
-  const visit = (c: CompiledClause): void => {
-    if (seen.has(c)) return;
-    seen.add(c);
-    out.push(c);
-    for (const child of childrenOf(c)) visit(child);
-  };
-  for (const root of roots(measure)) visit(root);
-  return out;
-}
-
-function roots(measure: CompiledMeasure): CompiledClause[] {
-  return [
-    measure.initialPopulation,
-    ...(measure.denominator ? [measure.denominator] : []),
-    ...(measure.denominatorExclusion ? [measure.denominatorExclusion] : []),
-    ...measure.rates.map((r) => r.numerator),
-    ...measure.strata.map((s) => s.when),
-  ];
-}
-
-function childrenOf(c: CompiledClause): CompiledClause[] {
-  switch (c.kind) {
-    case 'all':
-    case 'any':
-      return [...c.children];
-    case 'not':
-    case 'ref':
-      return [c.child];
-    case 'event':
-    case 'reading':
-      return c.onOrAfter ? [c.onOrAfter.clause] : [];
-    default:
-      return [];
-  }
-}
+/** Mutants change clauses that are read as anchors (`onOrAfter`) too: a wrong anchor is a real bug. */
+const WALK = { anchors: true } as const;
 
 /**
- * A copy of `measure` where `change(original, rebuilt)` may replace clauses: `rebuilt` is the
- * clause with its children already rebuilt; returning undefined keeps it. Clauses are shared
- * (definitions, `onOrAfter` targets), so each is rebuilt once and replaced by identity everywhere.
+ * A copy of `measure` with `target` (by identity) replaced by `mutate(target)` (as rebuilt, which
+ * has the kind of `target`).
  */
-export function mapMeasure(
-  measure: CompiledMeasure,
-  change: (original: CompiledClause, rebuilt: CompiledClause) => CompiledClause | undefined,
-): CompiledMeasure {
-  const memo = new Map<CompiledClause, CompiledClause>();
-  const rebuild = (c: CompiledClause): CompiledClause => {
-    const done = memo.get(c);
-    if (done) return done;
-    let node: CompiledClause = c;
-    if (c.kind === 'all' || c.kind === 'any') {
-      const children = c.children.map(rebuild);
-      if (children.some((x, i) => x !== c.children[i])) node = { ...c, children };
-    } else if (c.kind === 'not' || c.kind === 'ref') {
-      const child = rebuild(c.child);
-      if (child !== c.child) node = { ...c, child };
-    } else if ((c.kind === 'event' || c.kind === 'reading') && c.onOrAfter) {
-      const target = rebuild(c.onOrAfter.clause);
-      if (target !== c.onOrAfter.clause)
-        node = { ...c, onOrAfter: { ...c.onOrAfter, clause: target } };
-    }
-    const result = change(c, node) ?? node;
-    memo.set(c, result);
-    return result;
-  };
-  const denominator = measure.denominator ? rebuild(measure.denominator) : undefined;
-  const exclusion = measure.denominatorExclusion
-    ? rebuild(measure.denominatorExclusion)
-    : undefined;
-  return {
-    ...measure,
-    initialPopulation: rebuild(measure.initialPopulation),
-    ...(denominator ? { denominator } : {}),
-    ...(exclusion ? { denominatorExclusion: exclusion } : {}),
-    rates: measure.rates.map((r) => ({ ...r, numerator: rebuild(r.numerator) })),
-    strata: measure.strata.map((s): CompiledStratum => ({ ...s, when: rebuild(s.when) })),
-  };
-}
-
-/** A copy of `measure` with `target` (by identity) replaced by `mutate(target)`. */
 export function replaceClause(
   measure: CompiledMeasure,
   target: CompiledClause,
@@ -174,31 +98,23 @@ interface Draft {
  */
 export function deriveMutants(measure: CompiledMeasure, options: MutantOptions = {}): MutantSet {
   const drafts: Draft[] = [];
-  const add = (
-    clause: CompiledClause,
-    operator: MutationOperator,
-    suffix: string,
-    description: string,
-    mutate: (c: CompiledClause) => CompiledClause,
-  ): void => {
-    drafts.push({
-      id: `${clause.id}:${operator}${suffix}`,
-      operator,
-      clause,
-      description,
-      build: () => replaceClause(measure, clause, mutate),
-    });
-  };
-
-  for (const clause of measureClauses(measure)) {
-    clauseMutants(clause, add);
+  for (const clause of measureClauses(measure, WALK)) {
+    for (const m of [...mutationsOf(clause), ...scopeMutations(clause)]) {
+      drafts.push({
+        id: `${clause.id}:${m.operator}${m.suffix}`,
+        operator: m.operator,
+        clause,
+        description: m.description,
+        build: () => replaceClause(measure, clause, m.mutate),
+      });
+    }
   }
   valueSetMutants(measure, drafts);
   if (options.previous) previousYearMutants(measure, options.previous, drafts);
 
   const max = options.maxMutants ?? DEFAULT_MAX_MUTANTS;
   const kept = drafts.length > max ? sample(drafts, max, options.seed ?? 1) : drafts;
-  const strataClauses = measure.strata.map((s) => new Set(measureClausesUnder(s.when)));
+  const strataClauses = measure.strata.map((s) => clausesUnder(s.when));
   const mutants = kept.map((d): Mutant => {
     const stratumIndex = strataClauses.findIndex((set) => set.has(d.clause));
     return {
@@ -213,158 +129,80 @@ export function deriveMutants(measure: CompiledMeasure, options: MutantOptions =
   return { mutants, derived: drafts.length, sampled: kept !== drafts };
 }
 
-function measureClausesUnder(root: CompiledClause): CompiledClause[] {
-  const out: CompiledClause[] = [];
-  const visit = (c: CompiledClause): void => {
-    out.push(c);
-    for (const child of childrenOf(c)) visit(child);
-  };
-  visit(root);
+/** `root` and every clause under it. */
+function clausesUnder(root: CompiledClause): Set<CompiledClause> {
+  const out = new Set<CompiledClause>();
+  walkClauses(
+    [root],
+    (c) => {
+      out.add(c);
+      return true;
+    },
+    WALK,
+  );
   return out;
 }
 
-type Add = (
-  clause: CompiledClause,
-  operator: MutationOperator,
-  suffix: string,
-  description: string,
-  mutate: (c: CompiledClause) => CompiledClause,
-) => void;
+// ---- the operators, per clause kind ------------------------------------------------------------
+
+/** One mutation of a clause `C`: its operator, the id suffix, what it changes, and how. */
+interface Mutation<C extends CompiledClause> {
+  readonly operator: MutationOperator;
+  /** Appended to `<clause id>:<operator>` to make the mutant's id unique. */
+  readonly suffix: string;
+  readonly description: string;
+  /** The mutated clause, from the clause as rebuilt (always of the kind of `C`). */
+  readonly mutate: (clause: C) => CompiledClause;
+}
+
+/**
+ * The operators of each clause kind, in the order their mutants are derived. A new clause kind is
+ * a compile error here until it says which mistakes an implementation of it can make.
+ */
+const OPERATORS = {
+  all: (c) => junctionMutations(c, 'any'),
+  any: (c) => junctionMutations(c, 'all'),
+  not: () => [],
+  ref: () => [],
+  age: ageMutations,
+  sex: () => [],
+  enrollment: gapMutations,
+  event: (c) => [...distinctDateMutations(c), ...windowMutations(c)],
+  status: (c) => windowMutations(c),
+  death: (c) => windowMutations(c),
+  reading: (c) => [...readingTestMutations(c), ...windowMutations(c)],
+  coverage: (c) => [...coverageMutations(c), ...windowMutations(c)],
+} satisfies {
+  readonly [K in ClauseKindName]: (clause: ClauseOf<K>) => readonly Mutation<ClauseOf<K>>[];
+};
+
+/** The mutations of a clause's kind. */
+function mutationsOf(clause: CompiledClause): readonly Mutation<CompiledClause>[] {
+  // One cast, as in `byKind`: TypeScript cannot correlate `OPERATORS[clause.kind]` with `clause`.
+  const entry = OPERATORS[clause.kind] as (
+    c: CompiledClause,
+  ) => readonly Mutation<CompiledClause>[];
+  return entry(clause);
+}
 
 const signed = (n: number): string => (n > 0 ? `+${String(n)}` : String(n));
 
-function clauseMutants(clause: CompiledClause, add: Add): void {
-  const c = clause;
-  if (c.kind === 'age') {
-    for (const bound of ['min', 'max'] as const) {
-      const value = c[bound];
-      if (value === undefined) continue;
-      for (const d of [-1, 1]) {
-        add(c, `age-${bound}`, signed(d), `age ${bound} ${value} -> ${value + d}`, (x) =>
-          x.kind === 'age' ? { ...x, [bound]: value + d } : x,
-        );
-      }
-    }
-  }
-  if (c.kind === 'reading') {
-    c.tests.forEach((t, i) => {
-      const at = c.tests.length > 1 ? `[${String(i)}]` : '';
-      const withTest = (x: CompiledClause, test: ReadingTest): CompiledClause =>
-        x.kind === 'reading' ? { ...x, tests: x.tests.map((u, j) => (j === i ? test : u)) } : x;
-      for (const d of [-1, 1]) {
-        add(
-          c,
-          'reading-threshold',
-          `${at}${signed(d)}`,
-          `reading test ${t.comparator} ${String(t.threshold)} -> ${String(t.threshold + d)}`,
-          (x) => withTest(x, { ...t, threshold: t.threshold + d }),
-        );
-      }
-      const swapped = SWAP[t.comparator];
-      add(
-        c,
-        'reading-comparator',
-        at,
-        `reading test ${t.comparator} ${String(t.threshold)} -> ${swapped} ${String(t.threshold)}`,
-        (x) => withTest(x, { ...t, comparator: swapped }),
-      );
-    });
-  }
-  if (c.kind === 'coverage') {
-    for (const d of [-0.01, 0.01]) {
-      const to = Math.round((c.atLeast + d) * 10000) / 10000;
-      add(
-        c,
-        'coverage-at-least',
-        d > 0 ? '+0.01' : '-0.01',
-        `coverage at least ${String(c.atLeast)} -> ${String(to)}`,
-        (x) => (x.kind === 'coverage' ? { ...x, atLeast: to } : x),
-      );
-    }
-  }
-  if (c.kind === 'event') {
+function ageMutations(c: ClauseOf<'age'>): Mutation<ClauseOf<'age'>>[] {
+  const out: Mutation<ClauseOf<'age'>>[] = [];
+  for (const bound of ['min', 'max'] as const) {
+    const value = c[bound];
+    if (value === undefined) continue;
     for (const d of [-1, 1]) {
-      const to = c.minDistinctDates + d;
-      if (to < 1) continue;
-      add(
-        c,
-        'min-distinct-dates',
-        signed(d),
-        `distinct dates ${String(c.minDistinctDates)} -> ${String(to)}`,
-        (x) => (x.kind === 'event' ? { ...x, minDistinctDates: to } : x),
-      );
+      out.push({
+        operator: `age-${bound}`,
+        suffix: signed(d),
+        description: `age ${bound} ${value} -> ${value + d}`,
+        mutate: (x) => ({ ...x, [bound]: value + d }),
+      });
     }
   }
-  if (c.kind === 'enrollment') {
-    for (const field of ['maxDays', 'maxMonths'] as const) {
-      const values = new Set(
-        Object.values(c.segments).flatMap((segs) =>
-          segs.flatMap((s) => (s.allowance[field] !== undefined ? [s.allowance[field]] : [])),
-        ),
-      );
-      if (values.size === 0) continue;
-      for (const d of [-1, 1]) {
-        const operator = field === 'maxDays' ? 'gap-max-days' : 'gap-max-months';
-        add(
-          c,
-          operator,
-          signed(d),
-          `gap allowance ${field} ${[...values].join('/')} -> ${signed(d)}`,
-          (x) => (x.kind === 'enrollment' ? { ...x, segments: shiftAllowance(x, field, d) } : x),
-        );
-      }
-    }
-  }
-  if ('window' in c) {
-    const w: CompiledWindow = c.window;
-    const shifts: readonly [string, (date: IsoDate) => IsoDate][] = [
-      ['-1d', (x) => addDays(x, -1)],
-      ['+1d', (x) => addDays(x, 1)],
-      ['-1y', (x) => addMonths(x, -12)],
-      ['+1y', (x) => addMonths(x, 12)],
-    ];
-    for (const edge of ['from', 'to'] as const) {
-      const date = w[edge];
-      if (date === undefined) continue;
-      for (const [suffix, shift] of shifts) {
-        const moved = shift(date);
-        add(c, `window-${edge}`, suffix, `window ${edge} ${date} -> ${moved}`, (x) =>
-          'window' in x ? { ...x, window: { ...x.window, [edge]: moved } } : x,
-        );
-      }
-    }
-  }
-  if ((c.kind === 'all' || c.kind === 'any') && c.children.length > 1) {
-    c.children.forEach((child, i) => {
-      add(c, 'drop-child', `:${child.id}`, `${c.kind} without ${child.id}`, (x) =>
-        x.kind === 'all' || x.kind === 'any'
-          ? { ...x, children: x.children.filter((_, j) => j !== i) }
-          : x,
-      );
-    });
-    const other = c.kind === 'all' ? 'any' : 'all';
-    add(c, 'swap-any-all', '', `${c.kind} -> ${other}`, (x) =>
-      x.kind === 'all' || x.kind === 'any' ? { ...x, kind: other } : x,
-    );
-  }
-  if (c.productLines !== undefined) {
-    const lines = [...c.productLines];
-    add(c, 'scope-widened', '', `product lines ${lines.join(', ')} -> all`, (x) => {
-      const copy = { ...x };
-      delete copy.productLines;
-      return copy;
-    });
-    const first = lines[0];
-    if (lines.length > 1 && first !== undefined) {
-      add(c, 'scope-narrowed', '', `product lines ${lines.join(', ')} -> ${first}`, (x) => ({
-        ...x,
-        productLines: new Set([first]),
-      }));
-    }
-  }
+  return out;
 }
-
-type Segments = (CompiledClause & { kind: 'enrollment' })['segments'];
 
 const SWAP: Record<Comparator, Comparator> = {
   below: 'atMost',
@@ -373,8 +211,85 @@ const SWAP: Record<Comparator, Comparator> = {
   atLeast: 'above',
 };
 
+function readingTestMutations(c: ClauseOf<'reading'>): Mutation<ClauseOf<'reading'>>[] {
+  const out: Mutation<ClauseOf<'reading'>>[] = [];
+  c.tests.forEach((t, i) => {
+    const at = c.tests.length > 1 ? `[${String(i)}]` : '';
+    const withTest = (x: ClauseOf<'reading'>, test: ReadingTest): CompiledClause => ({
+      ...x,
+      tests: x.tests.map((u, j) => (j === i ? test : u)),
+    });
+    for (const d of [-1, 1]) {
+      out.push({
+        operator: 'reading-threshold',
+        suffix: `${at}${signed(d)}`,
+        description: `reading test ${t.comparator} ${String(t.threshold)} -> ${String(t.threshold + d)}`,
+        mutate: (x) => withTest(x, { ...t, threshold: t.threshold + d }),
+      });
+    }
+    const swapped = SWAP[t.comparator];
+    out.push({
+      operator: 'reading-comparator',
+      suffix: at,
+      description: `reading test ${t.comparator} ${String(t.threshold)} -> ${swapped} ${String(t.threshold)}`,
+      mutate: (x) => withTest(x, { ...t, comparator: swapped }),
+    });
+  });
+  return out;
+}
+
+function coverageMutations(c: ClauseOf<'coverage'>): Mutation<ClauseOf<'coverage'>>[] {
+  return [-0.01, 0.01].map((d) => {
+    const to = Math.round((c.atLeast + d) * 10000) / 10000;
+    return {
+      operator: 'coverage-at-least',
+      suffix: d > 0 ? '+0.01' : '-0.01',
+      description: `coverage at least ${String(c.atLeast)} -> ${String(to)}`,
+      mutate: (x) => ({ ...x, atLeast: to }),
+    };
+  });
+}
+
+function distinctDateMutations(c: ClauseOf<'event'>): Mutation<ClauseOf<'event'>>[] {
+  return [-1, 1].flatMap((d) => {
+    const to = c.minDistinctDates + d;
+    if (to < 1) return [];
+    return [
+      {
+        operator: 'min-distinct-dates',
+        suffix: signed(d),
+        description: `distinct dates ${String(c.minDistinctDates)} -> ${String(to)}`,
+        mutate: (x: ClauseOf<'event'>): CompiledClause => ({ ...x, minDistinctDates: to }),
+      },
+    ];
+  });
+}
+
+function gapMutations(c: ClauseOf<'enrollment'>): Mutation<ClauseOf<'enrollment'>>[] {
+  const out: Mutation<ClauseOf<'enrollment'>>[] = [];
+  for (const field of ['maxDays', 'maxMonths'] as const) {
+    const values = new Set(
+      Object.values(c.segments).flatMap((segs) =>
+        segs.flatMap((s) => (s.allowance[field] !== undefined ? [s.allowance[field]] : [])),
+      ),
+    );
+    if (values.size === 0) continue;
+    for (const d of [-1, 1]) {
+      out.push({
+        operator: field === 'maxDays' ? 'gap-max-days' : 'gap-max-months',
+        suffix: signed(d),
+        description: `gap allowance ${field} ${[...values].join('/')} -> ${signed(d)}`,
+        mutate: (x) => ({ ...x, segments: shiftAllowance(x, field, d) }),
+      });
+    }
+  }
+  return out;
+}
+
+type Segments = ClauseOf<'enrollment'>['segments'];
+
 function shiftAllowance(
-  c: CompiledClause & { kind: 'enrollment' },
+  c: ClauseOf<'enrollment'>,
   field: 'maxDays' | 'maxMonths',
   d: number,
 ): Segments {
@@ -389,11 +304,131 @@ function shiftAllowance(
   return out as Segments;
 }
 
+/** The clause kinds with a date window. */
+type Windowed = 'event' | 'status' | 'death' | 'reading' | 'coverage';
+
+const WINDOW_SHIFTS: readonly (readonly [string, (date: IsoDate) => IsoDate])[] = [
+  ['-1d', (x) => addDays(x, -1)],
+  ['+1d', (x) => addDays(x, 1)],
+  ['-1y', (x) => addMonths(x, -12)],
+  ['+1y', (x) => addMonths(x, 12)],
+];
+
+function windowMutations(c: ClauseOf<Windowed>): Mutation<ClauseOf<Windowed>>[] {
+  const out: Mutation<ClauseOf<Windowed>>[] = [];
+  for (const edge of ['from', 'to'] as const) {
+    const date = c.window[edge];
+    if (date === undefined) continue;
+    for (const [suffix, shift] of WINDOW_SHIFTS) {
+      const moved = shift(date);
+      out.push({
+        operator: `window-${edge}`,
+        suffix,
+        description: `window ${edge} ${date} -> ${moved}`,
+        mutate: (x) => ({ ...x, window: { ...x.window, [edge]: moved } }),
+      });
+    }
+  }
+  return out;
+}
+
+function junctionMutations(
+  c: ClauseOf<'all' | 'any'>,
+  other: 'all' | 'any',
+): Mutation<ClauseOf<'all' | 'any'>>[] {
+  if (c.children.length <= 1) return [];
+  return [
+    ...c.children.map((child, i): Mutation<ClauseOf<'all' | 'any'>> => ({
+      operator: 'drop-child',
+      suffix: `:${child.id}`,
+      description: `${c.kind} without ${child.id}`,
+      mutate: (x) => ({ ...x, children: x.children.filter((_, j) => j !== i) }),
+    })),
+    {
+      operator: 'swap-any-all',
+      suffix: '',
+      description: `${c.kind} -> ${other}`,
+      mutate: (x) => ({ ...x, kind: other }),
+    },
+  ];
+}
+
+/** Mutations of any clause scoped to some product lines: the scope ignored, or narrowed. */
+function scopeMutations(c: CompiledClause): Mutation<CompiledClause>[] {
+  if (c.productLines === undefined) return [];
+  const lines = [...c.productLines];
+  const out: Mutation<CompiledClause>[] = [
+    {
+      operator: 'scope-widened',
+      suffix: '',
+      description: `product lines ${lines.join(', ')} -> all`,
+      mutate: (x) => {
+        const copy = { ...x };
+        delete copy.productLines;
+        return copy;
+      },
+    },
+  ];
+  const first = lines[0];
+  if (lines.length > 1 && first !== undefined) {
+    out.push({
+      operator: 'scope-narrowed',
+      suffix: '',
+      description: `product lines ${lines.join(', ')} -> ${first}`,
+      mutate: (x) => ({ ...x, productLines: new Set([first]) }),
+    });
+  }
+  return out;
+}
+
+// ---- value sets ---------------------------------------------------------------------------------
+
+/** How a clause kind reads value sets: which it reads, and the clause with some replaced. */
+interface ValueSetUse<K extends ClauseKindName> {
+  readonly read: (clause: ClauseOf<K>) => readonly ValueSet[];
+  readonly replace: (clause: ClauseOf<K>, swap: (vs: ValueSet) => ValueSet) => ClauseOf<K>;
+}
+
+const NO_VALUE_SETS = { read: () => [], replace: <C>(c: C): C => c };
+
+const VALUE_SET_USES = {
+  all: NO_VALUE_SETS,
+  any: NO_VALUE_SETS,
+  not: NO_VALUE_SETS,
+  ref: NO_VALUE_SETS,
+  age: NO_VALUE_SETS,
+  sex: NO_VALUE_SETS,
+  enrollment: NO_VALUE_SETS,
+  event: {
+    read: (c) => c.valueSets,
+    replace: (c, swap) => ({ ...c, valueSets: c.valueSets.map(swap) }),
+  },
+  status: NO_VALUE_SETS,
+  death: NO_VALUE_SETS,
+  reading: {
+    read: (c) => [...c.valueSets, ...c.tests.flatMap((t) => (t.valueSet ? [t.valueSet] : []))],
+    replace: (c, swap) => ({
+      ...c,
+      valueSets: c.valueSets.map(swap),
+      tests: c.tests.map((t) => (t.valueSet ? { ...t, valueSet: swap(t.valueSet) } : t)),
+    }),
+  },
+  coverage: {
+    read: (c) => c.valueSets,
+    replace: (c, swap) => ({ ...c, valueSets: c.valueSets.map(swap) }),
+  },
+} satisfies { readonly [K in ClauseKindName]: ValueSetUse<K> };
+
+function valueSetUse(clause: CompiledClause): ValueSetUse<ClauseKindName> {
+  // One cast, as in `byKind`: the entry is the one for the clause's kind.
+  return VALUE_SET_USES[clause.kind] as ValueSetUse<ClauseKindName>;
+}
+
 /** One mutant per value set the measure reaches: the set without its first code. */
 function valueSetMutants(measure: CompiledMeasure, drafts: Draft[]): void {
   const users = new Map<ValueSet, CompiledClause>();
-  for (const c of measureClauses(measure)) {
-    for (const vs of valueSetsOf(c)) if (!users.has(vs)) users.set(vs, c);
+  for (const c of measureClauses(measure, WALK)) {
+    for (const vs of valueSetUse(c).read(c)) if (!users.has(vs)) users.set(vs, c);
   }
   for (const [vs, clause] of users) {
     const first = firstCode(vs);
@@ -410,28 +445,11 @@ function valueSetMutants(measure: CompiledMeasure, drafts: Draft[]): void {
       description: `value set ${vs.name} without ${system} ${code}`,
       build: () =>
         mapMeasure(measure, (_original, c) => {
-          if (!valueSetsOf(c).includes(vs)) return undefined;
-          if (c.kind === 'event' || c.kind === 'coverage')
-            return { ...c, valueSets: c.valueSets.map(swap) };
-          if (c.kind === 'reading') {
-            return {
-              ...c,
-              valueSets: c.valueSets.map(swap),
-              tests: c.tests.map((t) => (t.valueSet ? { ...t, valueSet: swap(t.valueSet) } : t)),
-            };
-          }
-          return undefined;
+          const use = valueSetUse(c);
+          return use.read(c).includes(vs) ? use.replace(c, swap) : undefined;
         }),
     });
   }
-}
-
-function valueSetsOf(c: CompiledClause): ValueSet[] {
-  if (c.kind === 'event' || c.kind === 'coverage') return [...c.valueSets];
-  if (c.kind === 'reading') {
-    return [...c.valueSets, ...c.tests.flatMap((t) => (t.valueSet ? [t.valueSet] : []))];
-  }
-  return [];
 }
 
 function firstCode(vs: ValueSet): [CodeSystem, string] | undefined {
@@ -447,8 +465,8 @@ function previousYearMutants(
   previous: CompiledMeasure,
   drafts: Draft[],
 ): void {
-  const before = new Map(measureClauses(previous).map((c) => [c.id, c]));
-  for (const clause of measureClauses(measure)) {
+  const before = new Map(measureClauses(previous, WALK).map((c) => [c.id, c]));
+  for (const clause of measureClauses(measure, WALK)) {
     const old = before.get(clause.id);
     if (!old || JSON.stringify(old.spec) === JSON.stringify(clause.spec)) continue;
     drafts.push({

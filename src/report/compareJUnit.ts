@@ -1,4 +1,4 @@
-import type { CompareGroup, CompareResult } from '../harness/compareDeck.ts';
+import type { CompareGroup, CompareResult } from '../harness/compareDeck/index.ts';
 import { formatProblem } from '../model/problem.ts';
 import { formatDifference, formatOutcomeFlags, groupTitle, n } from './compareText.ts';
 import { xml } from './junitReporter.ts';

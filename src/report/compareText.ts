@@ -1,5 +1,5 @@
-import type { CompareGroup, CompareResult, RateCounts } from '../harness/compareDeck.ts';
-import type { DiscrepancyGroup } from '../harness/compareDeck.ts';
+import type { CompareGroup, CompareResult, RateCounts } from '../harness/compareDeck/index.ts';
+import type { DiscrepancyGroup } from '../harness/compareDeck/index.ts';
 import { describeNeighbourMatch } from '../harness/neighbours.ts';
 import type { OutcomeDifference } from '../harness/compare.ts';
 import type { Outcome } from '../model/outcome.ts';

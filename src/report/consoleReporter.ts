@@ -2,7 +2,7 @@ import { renderClauseTree } from '../engine/explain.ts';
 import type { CheckResult, Finding, ProductLineResult } from '../harness/check.ts';
 import { traceOf } from '../harness/check.ts';
 import { describeNeighbourMatch } from '../harness/neighbours.ts';
-import { formatCoverage } from '../harness/coverage.ts';
+import { formatCoverage } from './clauseCoverageText.ts';
 import { formatMember } from './memberText.ts';
 import type { Reporter, RunInfo } from './reporter.ts';
 

@@ -15,8 +15,8 @@ import {
 import type { Implementation } from '../../src/adapters/implementation.ts';
 import { loadModuleImplementation } from '../../src/adapters/moduleAdapter.ts';
 import { evaluateMeasure } from '../../src/engine/evaluate.ts';
-import { compareDeck } from '../../src/harness/compareDeck.ts';
-import type { CompareDeckOptions, CompareResult } from '../../src/harness/compareDeck.ts';
+import { compareDeck } from '../../src/harness/compareDeck/index.ts';
+import type { CompareDeckOptions, CompareResult } from '../../src/harness/compareDeck/index.ts';
 import { generateDeck } from '../../src/harness/generateDeck.ts';
 import { startReferencePool } from '../../src/harness/referencePool.ts';
 import type { ReferencePool } from '../../src/harness/referencePool.ts';

@@ -12,12 +12,12 @@ import { readDeck } from '../../src/cli/coverageCommand.ts';
 import { runCheck } from '../../src/harness/check.ts';
 import {
   deckCoverage,
-  formatMissingOutcome,
   measureClauseIds,
   missingOutcomes,
-} from '../../src/harness/coverage.ts';
+} from '../../src/harness/clauseCoverage.ts';
 import type { ProductLine } from '../../src/model/member.ts';
 import { formatProblem } from '../../src/model/problem.ts';
+import { formatMissingOutcome } from '../../src/report/clauseCoverageText.ts';
 import { loadPack } from '../../src/rulepack/compile.ts';
 import { runCli } from '../support/runCli.ts';
 

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { deriveMutants, measureClauses } from '../../src/harness/mutants.ts';
+import { deriveMutants } from '../../src/harness/mutants.ts';
 import {
   percentile,
   runSelfTest,
   sameLogic,
   siblingSubsumption,
   strataShadowing,
-} from '../../src/harness/selftest.ts';
+} from '../../src/harness/selftest/index.ts';
+import { measureClauses } from '../../src/rulepack/clauseTree.ts';
 import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { runCli } from '../support/runCli.ts';

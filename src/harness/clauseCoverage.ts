@@ -1,7 +1,11 @@
+// Clause coverage: which clause outcomes (true, false) the reference evaluations of a run
+// exercised, per product line. Not to be confused with the proportion of days a drug covers,
+// which the engine computes for `coverage` clauses.
 import { evaluateMeasure } from '../engine/evaluate.ts';
 import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
 import type { Member, ProductLine } from '../model/member.ts';
-import type { CompiledClause, CompiledMeasure } from '../rulepack/compiled.ts';
+import { measureRoots, walkClauses } from '../rulepack/clauseTree.ts';
+import type { CompiledMeasure } from '../rulepack/compiled.ts';
 
 /** How often one clause was evaluated, by result, on one product line. */
 export interface ClauseOutcomes {
@@ -42,18 +46,18 @@ export interface ClauseCoverage {
 export function measureClauseIds(measure: CompiledMeasure, productLine?: ProductLine): string[] {
   if (productLine !== undefined && !measure.productLines.includes(productLine)) return [];
   const ids = new Set<string>();
-  const visit = (clause: CompiledClause): void => {
-    if (productLine !== undefined && clause.productLines && !clause.productLines.has(productLine))
-      return;
-    ids.add(clause.id);
-    if (clause.kind === 'all' || clause.kind === 'any') clause.children.forEach(visit);
-    else if (clause.kind === 'not' || clause.kind === 'ref') visit(clause.child);
-  };
-  visit(measure.initialPopulation);
-  if (measure.denominator) visit(measure.denominator);
-  if (measure.denominatorExclusion) visit(measure.denominatorExclusion);
-  for (const r of measure.rates) visit(r.numerator);
-  for (const s of measure.strata) visit(s.when);
+  walkClauses(
+    measureRoots(measure).map((r) => r.clause),
+    (clause) => {
+      if (productLine !== undefined && clause.productLines && !clause.productLines.has(productLine))
+        return false;
+      ids.add(clause.id);
+      return true;
+    },
+    // Not anchors: an `onOrAfter` clause is read for its date, and the trace shows no outcome of
+    // it there, so it has no outcome to exercise unless it is a population's clause too.
+    { anchors: false },
+  );
   return [...ids];
 }
 
@@ -143,32 +147,6 @@ export class CoverageAccumulator {
 /** The outcomes never exercised, over several product lines. */
 export function missingOutcomes(coverage: readonly ClauseCoverage[]): MissingOutcome[] {
   return coverage.flatMap((c) => c.missing);
-}
-
-/** `clause death never true on medicaid`. */
-export function formatMissingOutcome(m: MissingOutcome): string {
-  return `clause ${m.clause} never ${m.outcome ? 'true' : 'false'} on ${m.productLine}`;
-}
-
-/**
- * The lines a person reads: per product line, the outcomes never exercised, or that all were.
- */
-export function formatCoverage(coverage: readonly ClauseCoverage[]): string[] {
-  const out: string[] = [];
-  for (const c of coverage) {
-    const exercised = c.outcomes - c.missing.length;
-    if (c.missing.length === 0) {
-      out.push(
-        `${c.productLine}: all ${c.outcomes} clause outcomes exercised (${c.members} members)`,
-      );
-      continue;
-    }
-    out.push(
-      `${c.productLine}: ${exercised} of ${c.outcomes} clause outcomes exercised (${c.members} members); never exercised:`,
-    );
-    for (const m of c.missing) out.push(`  ${formatMissingOutcome(m)}`);
-  }
-  return out;
 }
 
 /** Clause-outcome coverage of a deck of members, evaluated with the reference only. */

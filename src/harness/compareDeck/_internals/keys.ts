@@ -1,0 +1,15 @@
+import type { Request } from '../../../model/request.ts';
+
+/** A measure, year and product line as one readable key: `COL-E|2025|commercial`. */
+export function requestKey(r: {
+  readonly measure: string;
+  readonly year: number;
+  readonly productLine: string;
+}): string {
+  return `${r.measure}|${String(r.year)}|${r.productLine}`;
+}
+
+/** One member for one request: `M0000001|COL-E|2025|commercial`. */
+export function caseId(memberId: string, r: Request): string {
+  return `${memberId}|${requestKey(r)}`;
+}
