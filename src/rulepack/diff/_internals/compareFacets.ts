@@ -103,8 +103,10 @@ function compareFacet<T>(f: Facet<T>, a: T, b: T, year: number): FacetDifference
       },
     ];
   }
-  const x = f.entries(a) as ReadonlyMap<string | null, unknown>;
-  const y = f.entries(b) as ReadonlyMap<string | null, unknown>;
+  // The facet's entries and its `same` go together by facet name, which TypeScript cannot follow
+  // through the union of facets: they are read as one facet of unknown values.
+  const x: ReadonlyMap<string | null, unknown> = f.entries(a);
+  const y: ReadonlyMap<string | null, unknown> = f.entries(b);
   const same = f.same as (value: unknown) => unknown;
   const named = sortedList([...new Set([...x.keys(), ...y.keys()])].filter((k) => k !== null));
   const keys = x.has(null) || y.has(null) ? [...named, null] : named;
