@@ -121,10 +121,8 @@ const KEYED_TEXT = {
 } satisfies { readonly [N in KeyedFacetName]: KeyedText<KeyedFacetValues[N]> };
 
 // One cast per lookup: TypeScript cannot correlate a table entry with the change's facet.
-const scalarText = (c: ScalarFacetChange) =>
-  SCALAR_TEXT[c.facet] as ScalarText<unknown>;
-const keyedText = (c: KeyedFacetChange) =>
-  KEYED_TEXT[c.facet] as KeyedText<unknown>;
+const scalarText = (c: ScalarFacetChange) => SCALAR_TEXT[c.facet] as ScalarText<unknown>;
+const keyedText = (c: KeyedFacetChange) => KEYED_TEXT[c.facet] as KeyedText<unknown>;
 
 /** `window of x moved: A became B (in MY2025: ...)`, about the clause named `label`. */
 export function scalarFacetText(c: ScalarFacetChange, label: string): string {
