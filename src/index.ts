@@ -24,8 +24,10 @@ export { loadPack, compilePack } from './rulepack/compile.ts';
 export type { CompiledPack, CompiledMeasure, CompiledClause } from './rulepack/compiled.ts';
 export { shippedPackDir, shippedYears } from './rulepack/shipped.ts';
 export { packJsonSchemas } from './rulepack/jsonSchema.ts';
-export { diffPacks } from './rulepack/diff.ts';
-export type { PackDiff, PackChange } from './rulepack/diff.ts';
+export { diffPacks } from './rulepack/diff/index.ts';
+export type { PackDiff, PackChange } from './rulepack/diff/index.ts';
+export { formatPackDiff, packDiffJson } from './report/packDiffText.ts';
+export { packChangeMessage } from './report/packChangeText.ts';
 export { startNewYear } from './rulepack/newYear.ts';
 export { releasePack } from './rulepack/release.ts';
 

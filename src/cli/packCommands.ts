@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { diffPacks } from '../rulepack/diff.ts';
+import { diffPacks } from '../rulepack/diff/index.ts';
 import { validatePack } from '../rulepack/digest.ts';
 import { startNewYear } from '../rulepack/newYear.ts';
 import { releasePack, SEMVER } from '../rulepack/release.ts';

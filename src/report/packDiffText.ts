@@ -1,4 +1,5 @@
-import type { ChangeLevel, PackChange, PackDiff, PackRef } from '../rulepack/diff.ts';
+import type { ChangeLevel, PackChange, PackDiff, PackRef } from '../rulepack/diff/index.ts';
+import { packChangeJson, packChangeMessage } from './packChangeText.ts';
 
 /**
  * The semantic diff of two rule packs as a reviewer reads it: semantic changes first, then the
@@ -21,7 +22,11 @@ export function formatPackDiff(diff: PackDiff): string {
   const lines = [`${describe(diff.old)} -> ${describe(diff.new)}: ${verdict}`];
   const section = (title: string, changes: readonly PackChange[]) => {
     if (changes.length === 0) return;
-    lines.push('', `${title} (${changes.length}):`, ...changes.map((c) => `  ${c.message}`));
+    lines.push(
+      '',
+      `${title} (${changes.length}):`,
+      ...changes.map((c) => `  ${packChangeMessage(c)}`),
+    );
   };
   section('semantic changes', semantic);
   section('minor changes, not counted (citations and wording)', of('minor'));
@@ -29,9 +34,19 @@ export function formatPackDiff(diff: PackDiff): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The diff as JSON: `{ format, old, new, equal, changes: [{ kind, level, measure?, clause?, ... }] }`. */
+/**
+ * The diff as JSON: `{ format, old, new, equal, changes: [{ kind, level, measure?, clause?, ...,
+ * message }] }`, each change with the sentence a reviewer reads as `message`.
+ */
 export function packDiffJson(diff: PackDiff): string {
-  return `${JSON.stringify({ format: 'measurecheck-pack-diff/1', ...diff }, null, 2)}\n`;
+  const json = {
+    format: 'measurecheck-pack-diff/1',
+    old: diff.old,
+    new: diff.new,
+    equal: diff.equal,
+    changes: diff.changes.map(packChangeJson),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }
 
 function describe(p: PackRef): string {

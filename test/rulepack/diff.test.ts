@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffPacks } from '../../src/rulepack/diff.ts';
-import type { ChangeLevel, PackChange, PackDiff } from '../../src/rulepack/diff.ts';
+import { packChangeMessage } from '../../src/report/packChangeText.ts';
+import { diffPacks } from '../../src/rulepack/diff/index.ts';
+import type { ChangeLevel, PackChange, PackDiff } from '../../src/rulepack/diff/index.ts';
 import {
   copyPack,
   editPackFile,
@@ -21,7 +22,7 @@ function diff(oldDir: string, newDir: string): PackDiff {
 }
 
 const messages = (d: PackDiff, level: ChangeLevel) =>
-  d.changes.filter((c) => c.level === level).map((c) => c.message);
+  d.changes.filter((c) => c.level === level).map(packChangeMessage);
 
 /** The COL-E fixture, and a copy of it changed by `edit`. */
 function colEWith(name: string, edit: (dir: string) => void): { before: string; after: string } {

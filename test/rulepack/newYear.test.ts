@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/model/problem.ts';
 import type { Result } from '../../src/model/problem.ts';
 import { loadPack } from '../../src/rulepack/compile.ts';
-import { diffPacks } from '../../src/rulepack/diff.ts';
+import { packChangeMessage } from '../../src/report/packChangeText.ts';
+import { diffPacks } from '../../src/rulepack/diff/index.ts';
 import { validatePack } from '../../src/rulepack/digest.ts';
 import { startNewYear } from '../../src/rulepack/newYear.ts';
 import { releasePack } from '../../src/rulepack/release.ts';
@@ -79,7 +80,8 @@ describe('pack new-year', () => {
     expect(value(validatePack(out)).status).toMatchObject({ state: 'draft', staleManifest: false });
     const diff = value(diffPacks(dir, out));
     expect(diff.equal).toBe(true);
-    expect(diff.changes.find((c) => c.path === 'digest')?.message).toBe(
+    const digest = diff.changes.find((c) => c.path === 'digest');
+    expect(digest && packChangeMessage(digest)).toBe(
       `pack digest: ${released.digest.slice(0, 19)}… became none (a draft)`,
     );
   });

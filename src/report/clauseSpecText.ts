@@ -1,8 +1,7 @@
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
-import { formatDateExpression, parseDateExpression, resolveDate } from './dateExpression.ts';
-import { CLAUSE_KINDS } from './schema.ts';
-import type { ClauseKind, ClauseSpec } from './schema.ts';
+import { canonicalDate, kindOf, resolvedDate } from '../rulepack/canonicalSpec.ts';
+import type { ClauseKind, ClauseSpec } from '../rulepack/schema.ts';
 
 /**
  * Clause parts rendered in the language of the spec ("52-74", "1 gap of up to 45 days",
@@ -11,29 +10,13 @@ import type { ClauseKind, ClauseSpec } from './schema.ts';
  */
 
 type Spec<K extends ClauseKind> = NonNullable<ClauseSpec[K]>;
-export type WindowSpec = Spec<'event'>['window'];
+export interface WindowSpec {
+  readonly from?: string | undefined;
+  readonly to: string;
+}
 export type AllowanceSpec = Spec<'enrollment'>['allowance'];
 export type OnOrAfterSpec = NonNullable<Spec<'event'>['onOrAfter']>;
 export type ReadingTestSpec = Spec<'reading'>['require'][number];
-
-const KINDS: readonly ClauseKind[] = CLAUSE_KINDS;
-
-/** The one kind a (schema-valid) clause has. */
-export function kindOf(spec: ClauseSpec): ClauseKind {
-  return KINDS.find((k) => spec[k] !== undefined) ?? 'all';
-}
-
-/** A date expression in canonical form (`MY-12-31`, `MY-9-01-01`, `MY-12-31 - 90 days`). */
-export function canonicalDate(text: string): string {
-  const expr = parseDateExpression(text);
-  return typeof expr === 'string' ? text.trim() : formatDateExpression(expr);
-}
-
-/** The date an expression names in measurement year `year`. */
-export function resolvedDate(text: string, year: number): string {
-  const expr = parseDateExpression(text);
-  return typeof expr === 'string' ? text : resolveDate(expr, year);
-}
 
 /** `MY-9-01-01..MY-12-31`, or `any time through MY-12-31` when there is no start. */
 export function describeWindow(w: WindowSpec): string {
@@ -101,11 +84,6 @@ export function describeScope(lines: readonly ProductLine[] | undefined): string
   return `${sorted.join(', ')} only`;
 }
 
-/** A list in a stable order for display and comparison. */
-export function sortedList(items: readonly string[]): string[] {
-  return [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -146,41 +124,78 @@ export function summarizeClause(spec: ClauseSpec): string {
   return spec.productLines === undefined ? body : `${body} (${describeScope(spec.productLines)})`;
 }
 
-function summarizeBody(spec: ClauseSpec): string {
-  const ids = (cs: readonly ClauseSpec[]) =>
-    cs.map((c) => c.id ?? `ref ${c.ref ?? '?'}`).join(', ');
-  if (spec.all) return `all of: ${ids(spec.all)}`;
-  if (spec.any) return `any of: ${ids(spec.any)}`;
-  if (spec.not) return `not ${spec.not.id ?? `ref ${spec.not.ref ?? '?'}`}`;
-  if (spec.ref !== undefined) return `uses definition ${spec.ref}`;
-  if (spec.age) return `age ${describeAge(spec.age)}`;
-  if (spec.sex) return `sex ${spec.sex.join(', ')}`;
-  if (spec.enrollment) {
-    const e = spec.enrollment;
+const ids = (cs: readonly ClauseSpec[]) => cs.map((c) => c.id ?? `ref ${c.ref ?? '?'}`).join(', ');
+
+/** What a clause of each kind requires, from its body. */
+const SUMMARY = {
+  all: (all) => `all of: ${ids(all)}`,
+  any: (any) => `any of: ${ids(any)}`,
+  not: (not) => `not ${not.id ?? `ref ${not.ref ?? '?'}`}`,
+  ref: (ref) => `uses definition ${ref}`,
+  age: (age) => `age ${describeAge(age)}`,
+  sex: (sex) => `sex ${sex.join(', ')}`,
+  enrollment: (e) => {
     const anchor = e.anchor === undefined ? '' : `, enrolled on ${canonicalDate(e.anchor)}`;
     return `continuous ${e.benefit} enrollment ${e.periods.map(describeWindow).join(', ')}, ${describeAllowance(e.allowance)}${anchor}`;
-  }
-  if (spec.event) {
-    const e = spec.event;
+  },
+  event: (e) => {
     const dates = e.minDistinctDates > 1 ? ` on ${e.minDistinctDates}+ distinct dates` : '';
     const after = e.onOrAfter ? `, ${describeOnOrAfter(e.onOrAfter)}` : '';
     return `${eventTarget(e)} in ${describeWindow(e.window)}${dates}${after}`;
-  }
-  if (spec.status)
-    return `${spec.status.kinds.join(' or ')} status in ${describeWindow(spec.status.window)}`;
-  if (spec.death) return `death in ${describeWindow(spec.death.window)}`;
-  if (spec.reading) {
-    const r = spec.reading;
-    return `most recent ${r.valueSets.join(', ')} in ${describeWindow(r.window)}: ${r.require.map(describeReadingTest).join(' and ')}`;
-  }
-  if (spec.coverage) {
-    const c = spec.coverage;
+  },
+  status: (s) => `${s.kinds.join(' or ')} status in ${describeWindow(s.window)}`,
+  death: (d) => `death in ${describeWindow(d.window)}`,
+  reading: (r) =>
+    `most recent ${r.valueSets.join(', ')} in ${describeWindow(r.window)}: ${r.require.map(describeReadingTest).join(' and ')}`,
+  coverage: (c) => {
     const what = [...(c.drugs ?? []), ...(c.valueSets ?? [])].join(', ');
     return `proportion of days covered by ${what} at least ${percent(c.atLeast)} from the first fill in ${describeWindow(c.window)}`;
-  }
-  return 'an empty clause';
+  },
+} satisfies { readonly [K in ClauseKind]: (body: Spec<K>) => string };
+
+function summarizeBody(spec: ClauseSpec): string {
+  const kind = kindOf(spec);
+  const body = spec[kind];
+  if (body === undefined) return 'an empty clause';
+  // One cast, here: TypeScript cannot correlate `SUMMARY[kind]` with `spec[kind]`.
+  return (SUMMARY[kind] as (b: typeof body) => string)(body);
+}
+
+/** The clause's summary and, when it has one, its description: for clauses added or removed. */
+export function summarizeClauseWithDescription(spec: ClauseSpec): string {
+  const summary = summarizeClause(spec);
+  return spec.description === undefined ? summary : `${summary} ("${truncate(spec.description)}")`;
+}
+
+/** Text on one line, cut to `max` characters with an ellipsis. */
+export function truncate(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 export function percent(p: number): string {
   return `${Math.round(p * 1000) / 10}%`;
+}
+
+/**
+ * `widened: medicare only became all product lines` (or narrowed, or changed) for two product-line
+ * lists that differ; undefined means all lines.
+ */
+export function describeScopeChange(
+  from: readonly ProductLine[] | undefined,
+  to: readonly ProductLine[] | undefined,
+): string {
+  const x = new Set(from ?? PRODUCT_LINES);
+  const y = new Set(to ?? PRODUCT_LINES);
+  const gained = [...y].filter((l) => !x.has(l));
+  const lost = [...x].filter((l) => !y.has(l));
+  const verb = lost.length === 0 ? 'widened' : gained.length === 0 ? 'narrowed' : 'changed';
+  return `${verb}: ${describeScope([...x])} became ${describeScope([...y])}`;
+}
+
+/** A short list in full, a long one as its first `max` items and how many more. */
+export function listSome(items: readonly string[], max = 8): string {
+  return items.length <= max
+    ? items.join(', ')
+    : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }

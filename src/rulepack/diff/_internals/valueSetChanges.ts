@@ -1,0 +1,84 @@
+import { sortedList } from '../../canonicalSpec.ts';
+import type { ValueSet } from '../../valueSet.ts';
+import type { ChangeLevel, PackChange } from '../types.ts';
+import type { DiffContext } from './diffContext.ts';
+import { packFile } from './packFile.ts';
+import { mergeUsers } from './usage.ts';
+
+/** The codes of a value set as `SYSTEM code`, sorted, with their display text. */
+function codesOf(vs: ValueSet): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [system, codes] of vs.codes) {
+    for (const code of codes)
+      out.set(`${system} ${code}`, vs.display.get(`${system}|${code}`) ?? '');
+  }
+  return new Map(sortedList([...out.keys()]).map((k) => [k, out.get(k) ?? '']));
+}
+
+/**
+ * Value sets matched by name: codes added and removed, display texts changed. A change counts
+ * when a clause of either pack names the value set; one no clause uses changes no outcome.
+ */
+export function valueSetChanges(ctx: DiffContext): PackChange[] {
+  const a = ctx.old.valueSets;
+  const b = ctx.new.valueSets;
+  const out: PackChange[] = [];
+  for (const name of sortedList([...new Set([...a.keys(), ...b.keys()])])) {
+    const before = a.get(name);
+    const after = b.get(name);
+    const users = mergeUsers(
+      ctx.oldUsage.valueSetUsers.get(name) ?? [],
+      ctx.newUsage.valueSetUsers.get(name) ?? [],
+    );
+    const level: ChangeLevel = users.length > 0 ? 'semantic' : 'minor';
+    if (before && after) {
+      const x = codesOf(before);
+      const y = codesOf(after);
+      const added = [...y.keys()].filter((c) => !x.has(c));
+      const removed = [...x.keys()].filter((c) => !y.has(c));
+      const file = packFile(ctx.new, after.file);
+      if (added.length > 0 || removed.length > 0) {
+        out.push({
+          kind: 'codes',
+          level,
+          valueSet: name,
+          file,
+          added,
+          removed,
+          detail: { of: 'value-set-codes', users },
+        });
+      }
+      const relabelled = [...y.entries()]
+        .filter(([code, display]) => x.has(code) && x.get(code) !== display)
+        .map(([code]) => code);
+      if (relabelled.length > 0) {
+        out.push({
+          kind: 'display',
+          level: 'minor',
+          valueSet: name,
+          file,
+          detail: { of: 'value-set-display', codes: relabelled },
+        });
+      }
+    } else if (after) {
+      out.push({
+        kind: 'value-set-added',
+        level,
+        valueSet: name,
+        file: packFile(ctx.new, after.file),
+        added: [...codesOf(after).keys()],
+        detail: { of: 'value-set', codes: after.size, users },
+      });
+    } else if (before) {
+      out.push({
+        kind: 'value-set-removed',
+        level,
+        valueSet: name,
+        file: packFile(ctx.old, before.file),
+        removed: [...codesOf(before).keys()],
+        detail: { of: 'value-set', codes: before.size, users },
+      });
+    }
+  }
+  return out;
+}
