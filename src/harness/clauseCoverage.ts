@@ -2,6 +2,7 @@
 // exercised, per product line. Not to be confused with the proportion of days a drug covers,
 // which the engine computes for `coverage` clauses.
 import { evaluateMeasure } from '../engine/evaluate.ts';
+import { traceRoots } from '../engine/trace.ts';
 import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
 import type { Member, ProductLine } from '../model/member.ts';
 import { measureRoots, walkClauses } from '../rulepack/clauseTree.ts';
@@ -63,20 +64,12 @@ export function measureClauseIds(measure: CompiledMeasure, productLine?: Product
 
 /** Every clause node of an evaluation's trace: all populations, rates and strata, all depths. */
 export function traceNodes(evaluation: Evaluation): ClauseTrace[] {
-  const t = evaluation.trace;
-  const roots = [
-    t.initialPopulation,
-    ...(t.denominator ? [t.denominator] : []),
-    ...(t.denominatorExclusion ? [t.denominatorExclusion] : []),
-    ...t.rates.map((r) => r.trace),
-    ...t.strata.map((s) => s.trace),
-  ];
   const out: ClauseTrace[] = [];
   const visit = (node: ClauseTrace): void => {
     out.push(node);
     node.children?.forEach(visit);
   };
-  roots.forEach(visit);
+  for (const root of traceRoots(evaluation.trace)) visit(root.trace);
   return out;
 }
 
