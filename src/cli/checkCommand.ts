@@ -11,13 +11,14 @@ import { shippedNeighbourMeasure } from '../harness/neighbours.ts';
 import type { NeighbourTargets } from '../harness/neighbours.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
-import { MeasurecheckError } from '../model/problem.ts';
+import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import { ConsoleReporter } from '../report/consoleReporter.ts';
 import { JsonReporter } from '../report/jsonReporter.ts';
 import { JUnitReporter } from '../report/junitReporter.ts';
+import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { integer, parseYear, positiveInt } from './main.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { integer, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
@@ -103,7 +104,8 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
 }
 
 async function check(opts: CheckCliOptions): Promise<number> {
-  const { pack, measure } = loadMeasure(opts);
+  orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit }));
+  const { pack, measure } = orThrow(selectMeasure(opts));
   const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
   if (opts.path !== undefined && !/^\d+(?::\d+)*$/.test(opts.path)) {
     throw new MeasurecheckError([

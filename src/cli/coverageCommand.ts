@@ -7,10 +7,10 @@ import { deckCoverage, formatCoverage, formatMissingOutcome } from '../harness/c
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { Member, ProductLine } from '../model/member.ts';
 import { parseMemberText, readMemberFile } from '../model/memberFile.ts';
-import { MeasurecheckError } from '../model/problem.ts';
+import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import type { Problem } from '../model/problem.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { parseYear } from './main.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { parseYear } from './options.ts';
 
 interface CoverageCliOptions {
   members: string;
@@ -41,7 +41,7 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option('--json', 'print the coverage as JSON')
     .action(async (opts: CoverageCliOptions) => {
-      const { measure } = loadMeasure(opts);
+      const { measure } = orThrow(selectMeasure(opts));
       const members = isFixtureDeck(opts.members)
         ? await readFixtureDeck(opts.members)
         : readDeck(opts.members);

@@ -1,13 +1,15 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { orThrow } from '../model/problem.ts';
 import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../harness/selftest.ts';
 import type { MutantResult, SelfTestResult } from '../harness/selftest.ts';
 import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { shippedPackDir } from '../rulepack/shipped.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { integer, parseYear, positiveInt } from './main.ts';
+import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { integer, parseYear, positiveInt } from './options.ts';
 
 interface SelfTestCliOptions {
   measure: string;
@@ -61,7 +63,8 @@ export function registerSelfTestCommand(program: Command, setExit: (code: number
 }
 
 async function selftest(opts: SelfTestCliOptions): Promise<number> {
-  const { pack, measure } = loadMeasure(opts);
+  orThrow(prepareReportFiles({ json: opts.json }));
+  const { pack, measure } = orThrow(selectMeasure(opts));
   const previous = previousMeasure(opts, measure);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(
@@ -80,7 +83,8 @@ async function selftest(opts: SelfTestCliOptions): Promise<number> {
     },
   });
   process.stdout.write(formatSelfTest(result));
-  if (opts.json !== undefined) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (opts.json !== undefined)
+    orThrow(writeReportFile(opts.json, `${JSON.stringify(result, null, 2)}\n`));
   return result.survived > 0 ? 1 : 0;
 }
 

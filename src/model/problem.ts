@@ -55,6 +55,15 @@ export class MeasurecheckError extends Error {
   }
 }
 
+/**
+ * The value of a Result, or a `MeasurecheckError` carrying its problems: for code that cannot
+ * return a Result (command wiring), where the error reaches the CLI's exit code and message.
+ */
+export function orThrow<T>(result: Result<T>): T {
+  if (!result.ok) throw new MeasurecheckError(result.problems);
+  return result.value;
+}
+
 /** Formats a path of keys and indexes as `a.b[0].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
