@@ -58,7 +58,11 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
       'the implementation: an ES module (.js, .mjs, .ts) exporting evaluate(request, member), or a command speaking the JSON Lines protocol, e.g. "python3 impl.py" (default: the shipped sample implementation of the measure)',
     )
     .option('--measure <id>', 'measure id', 'COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .addOption(
       new Option('--product-line <line>', 'product line to check, or all')
         .choices([...PRODUCT_LINES, 'all'])

@@ -67,7 +67,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
         .choices([...PRODUCT_LINES, 'all'])
         .default('all'),
     )
-    .option('--rules <dir>', 'rule pack folder (default: every shipped rules/hedis/<year>)')
+    .option(
+      '--rules <dir>',
+      'rule pack folder (default: every released shipped rules/hedis/<year>)',
+    )
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
     .option(

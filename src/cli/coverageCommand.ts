@@ -32,7 +32,11 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
       'a fixture deck folder (members.csv or members.jsonl, docs/fixtures.md), a JSON Lines file (one member record per line) or a folder of member .json files',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .addOption(
       new Option('--product-line <line>', 'product line, or all')
         .choices([...PRODUCT_LINES, 'all'])

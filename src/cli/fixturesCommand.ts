@@ -45,7 +45,11 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
       'write a fixture deck of boundary-dense members (rule-aware generator) with the expected results the reference computes',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .addOption(
       new Option('--product-line <line>', 'product line of the expected results, or all')
         .choices([...PRODUCT_LINES, 'all'])

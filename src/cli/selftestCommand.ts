@@ -31,7 +31,11 @@ export function registerSelfTestCommand(program: Command, setExit: (code: number
       'mutation self-test: run mutants of the rule pack as implementations and report how many the harness kills, and how fast',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--previous-rules <dir>',
