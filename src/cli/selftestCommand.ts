@@ -92,13 +92,18 @@ async function selftest(opts: SelfTestCliOptions): Promise<number> {
   return result.survived > 0 ? 1 : 0;
 }
 
-/** The same measure in the previous year's pack, when there is one. */
+/**
+ * The same measure in the previous year's pack, when there is one. A --previous-rules that does
+ * not load is a usage error; the shipped pack of the year before is used only when it loads.
+ */
 function previousMeasure(
   opts: SelfTestCliOptions,
   measure: CompiledMeasure,
 ): CompiledMeasure | undefined {
-  const dir =
-    opts.previousRules ?? (opts.rules === undefined ? shippedPackDir(measure.year - 1) : undefined);
+  if (opts.previousRules !== undefined) {
+    return orThrow(loadPack(opts.previousRules)).measures.get(measure.id);
+  }
+  const dir = opts.rules === undefined ? shippedPackDir(measure.year - 1) : undefined;
   if (dir === undefined || !existsSync(dir)) return undefined;
   const loaded = loadPack(dir);
   return loaded.ok ? loaded.value.measures.get(measure.id) : undefined;

@@ -227,6 +227,23 @@ describe('--impl', () => {
   // A command that is not on PATH stays exit 3 with the PATH hint: check.test.ts covers it.
 });
 
+describe('selftest --previous-rules', () => {
+  it('a folder that is not a pack is exit 2, not silently no previous-year mutants', async () => {
+    const { dir } = folder();
+    const run = await runCli([
+      'selftest',
+      '--measure',
+      'COL-E',
+      '--runs',
+      '20',
+      '--previous-rules',
+      join(dir, 'nope'),
+    ]);
+    expectCleanExit(run, 2, /no rule pack folder at .*nope/);
+    expect(run.stdout).not.toContain('mutants');
+  });
+});
+
 describe('an unexpected error', () => {
   afterEach(() => {
     vi.restoreAllMocks();
