@@ -19,7 +19,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { formatMutant } from '../src/cli/selftestCommand.ts';
+import { formatMutant } from '../src/report/selftestText.ts';
 import type { GeneratorMode } from '../src/generate/index.ts';
 import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../src/harness/selftest/index.ts';
 import type { SelfTestResult } from '../src/harness/selftest/index.ts';

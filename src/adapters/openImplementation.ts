@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { MeasurecheckError } from '../model/problem.ts';
 import type { Implementation } from './implementation.ts';
 import { loadModuleImplementation } from './moduleAdapter.ts';
 import type { ModuleOptions } from './moduleAdapter.ts';
@@ -17,7 +18,8 @@ const MODULE_FILE = /\.(?:js|mjs|ts|mts)$/;
  * command started with the JSON Lines process protocol (`python3 impl.py`, `java -jar impl.jar`).
  * A relative path is resolved from `options.cwd`, or the current directory.
  *
- * Rejects with an `ImplementationError` when the implementation cannot be loaded or started.
+ * Rejects with an `ImplementationError` when the implementation cannot be loaded or started, and
+ * with a `MeasurecheckError` (a usage error) when one word names a module file that does not exist.
  *
  * @example
  * const impl = await openImplementation('fixtures/implementations/col-e-correct.ts');
@@ -30,8 +32,19 @@ export async function openImplementation(
   // A path to an existing module file is a module even when it holds blanks ("my dir/impl.ts").
   if (MODULE_FILE.test(spec)) {
     const file = resolve(options.cwd ?? process.cwd(), spec);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile() === true) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat?.isFile() === true) {
       return loadModuleImplementation(options.cwd === undefined ? spec : file, options);
+    }
+    // One word naming a module file is a path the user mistyped, not a command to look up on PATH.
+    if (!/\s/.test(spec.trim())) {
+      throw new MeasurecheckError([
+        {
+          code: 'usage/impl-not-found',
+          message: `the implementation ${spec} ${stat ? 'is not a file' : 'does not exist'} (resolved to ${file})`,
+          hint: 'pass the path of a module file (.js, .mjs, .ts, .mts), or a command such as "python3 impl.py"',
+        },
+      ]);
     }
   }
   return startProcessImplementation(spec, options);

@@ -11,13 +11,14 @@ import { shippedNeighbourMeasure } from '../harness/neighbours.ts';
 import type { NeighbourTargets } from '../harness/neighbours.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
-import { MeasurecheckError } from '../model/problem.ts';
+import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import { ConsoleReporter } from '../report/consoleReporter.ts';
 import { JsonReporter } from '../report/jsonReporter.ts';
 import { JUnitReporter } from '../report/junitReporter.ts';
+import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { integer, parseYear, positiveInt } from './main.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { integer, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
@@ -57,7 +58,11 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
       'the implementation: an ES module (.js, .mjs, .ts) exporting evaluate(request, member), or a command speaking the JSON Lines protocol, e.g. "python3 impl.py" (default: the shipped sample implementation of the measure)',
     )
     .option('--measure <id>', 'measure id', 'COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .addOption(
       new Option('--product-line <line>', 'product line to check, or all')
         .choices([...PRODUCT_LINES, 'all'])
@@ -103,7 +108,8 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
 }
 
 async function check(opts: CheckCliOptions): Promise<number> {
-  const { pack, measure } = loadMeasure(opts);
+  orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit }));
+  const { pack, measure } = orThrow(selectMeasure(opts));
   const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
   if (opts.path !== undefined && !/^\d+(?::\d+)*$/.test(opts.path)) {
     throw new MeasurecheckError([

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { openDeck, readResults } from '../adapters/deck/index.ts';
@@ -11,16 +9,16 @@ import type { AnswerSource, CompareResult } from '../harness/compareDeck/index.t
 import { defaultWorkers, startReferencePool } from '../harness/referencePool.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
-import { MeasurecheckError } from '../model/problem.ts';
+import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import type { Problem } from '../model/problem.ts';
 import type { Request } from '../model/request.ts';
-import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledPack } from '../rulepack/compiled.ts';
-import { shippedPackDir, shippedYears } from '../rulepack/shipped.ts';
+import { selectPacks } from '../rulepack/selectPack.ts';
 import { formatCompareJUnit } from '../report/compareJUnit.ts';
 import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
 import { formatCompareText } from '../report/compareText.ts';
-import { integer, parseYear, positiveInt } from './main.ts';
+import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
+import { integer, parseYear, positiveInt } from './options.ts';
 
 interface CompareCliOptions {
   fixtures: string;
@@ -69,7 +67,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
         .choices([...PRODUCT_LINES, 'all'])
         .default('all'),
     )
-    .option('--rules <dir>', 'rule pack folder (default: every shipped rules/hedis/<year>)')
+    .option(
+      '--rules <dir>',
+      'rule pack folder (default: every released shipped rules/hedis/<year>)',
+    )
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
     .option(
@@ -112,7 +113,8 @@ async function compare(opts: CompareCliOptions): Promise<number> {
       },
     ]);
   }
-  const packs = loadPacks(opts);
+  orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit, markdown: opts.markdown }));
+  const packs = orThrow(selectPacks(opts));
   // Rows the readers skip with --keep-going are listed in the report with compare's own skips.
   const skips = new SkipList();
   const onSkip = (p: Problem) => {
@@ -204,52 +206,7 @@ function report(opts: CompareCliOptions, result: CompareResult): void {
 }
 
 function write(file: string | undefined, text: string): void {
-  if (file === undefined) return;
-  try {
-    // A report path like out/compare.json should work on a fresh checkout.
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new MeasurecheckError([
-      {
-        code: 'usage/unwritable-report',
-        message: `cannot write the report ${file}: ${e instanceof Error ? e.message : String(e)}`,
-        file,
-        hint: 'pass a path in a folder you can write (the folder is created if missing)',
-      },
-    ]);
-  }
-}
-
-/** --rules, or every shipped pack (a deck may hold several measurement years). */
-function loadPacks(opts: CompareCliOptions): CompiledPack[] {
-  const dirs =
-    opts.rules !== undefined ? [opts.rules] : shippedYears().map((y) => shippedPackDir(y));
-  const packs: CompiledPack[] = [];
-  for (const dir of dirs) {
-    const loaded = loadPack(dir);
-    if (!loaded.ok) throw new MeasurecheckError(loaded.problems);
-    packs.push(loaded.value);
-  }
-  if (opts.year !== undefined && !packs.some((p) => p.year === opts.year)) {
-    throw new MeasurecheckError([
-      {
-        code: 'usage/no-pack-for-year',
-        message: `no rule pack for ${String(opts.year)}`,
-        hint: `packs: ${packs.map((p) => `${p.id} (${String(p.year)})`).join(', ')}; or pass --rules <dir>`,
-      },
-    ]);
-  }
-  if (opts.measure !== undefined && !packs.some((p) => p.measures.has(opts.measure ?? ''))) {
-    throw new MeasurecheckError([
-      {
-        code: 'usage/unknown-measure',
-        message: `measure ${opts.measure} is not in any loaded rule pack`,
-        hint: `measures: ${[...new Set(packs.flatMap((p) => [...p.measures.keys()]))].join(', ')}`,
-      },
-    ]);
-  }
-  return packs;
+  if (file !== undefined) orThrow(writeReportFile(file, text));
 }
 
 /** Without expected results, each member is compared for --measure, --year and the product lines. */

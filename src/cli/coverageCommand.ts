@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -7,11 +7,10 @@ import { deckCoverage } from '../harness/clauseCoverage.ts';
 import { formatCoverage, formatMissingOutcome } from '../report/clauseCoverageText.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { Member, ProductLine } from '../model/member.ts';
-import { parseMemberText, readMemberFile } from '../model/memberFile.ts';
-import { MeasurecheckError } from '../model/problem.ts';
-import type { Problem } from '../model/problem.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { parseYear } from './main.ts';
+import { readMemberDeck } from '../model/readMemberDeck.ts';
+import { orThrow } from '../model/problem.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { parseYear } from './options.ts';
 
 interface CoverageCliOptions {
   members: string;
@@ -33,7 +32,11 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
       'a fixture deck folder (members.csv or members.jsonl, docs/fixtures.md), a JSON Lines file (one member record per line) or a folder of member .json files',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .addOption(
       new Option('--product-line <line>', 'product line, or all')
         .choices([...PRODUCT_LINES, 'all'])
@@ -42,10 +45,10 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option('--json', 'print the coverage as JSON')
     .action(async (opts: CoverageCliOptions) => {
-      const { measure } = loadMeasure(opts);
+      const { measure } = orThrow(selectMeasure(opts));
       const members = isFixtureDeck(opts.members)
         ? await readFixtureDeck(opts.members)
-        : readDeck(opts.members);
+        : orThrow(readMemberDeck(opts.members));
       const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
       const coverage = deckCoverage(measure, members, productLines);
       const missing = coverage.flatMap((c) => c.missing);
@@ -88,55 +91,5 @@ function isFixtureDeck(path: string): boolean {
 async function readFixtureDeck(path: string): Promise<Member[]> {
   const members: Member[] = [];
   for await (const dm of openDeck(path).members()) members.push(dm.member);
-  return members;
-}
-
-/**
- * Reads a deck: a JSON Lines file (one member record per line, blank lines skipped) or a folder of
- * member `.json` files in name order. Any bad record is a usage error naming its file and line.
- */
-export function readDeck(path: string): Member[] {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) {
-    throw new MeasurecheckError([
-      {
-        code: 'deck/not-found',
-        message: `no such file or folder: ${path}`,
-        hint: 'pass a JSON Lines file of member records or a folder of member .json files',
-      },
-    ]);
-  }
-  const members: Member[] = [];
-  const problems: Problem[] = [];
-  if (stat.isDirectory()) {
-    const files = readdirSync(path)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
-    for (const f of files) {
-      const read = readMemberFile(join(path, f));
-      if (read.ok) members.push(read.value);
-      else problems.push(...read.problems);
-    }
-  } else {
-    const lines = readFileSync(path, 'utf8').split('\n');
-    lines.forEach((text, i) => {
-      if (text.trim() === '') return;
-      const parsed = parseMemberText(path, text);
-      if (parsed.ok) members.push(parsed.value);
-      // The record is one line: its problems are on this line of the deck.
-      else problems.push(...parsed.problems.map((p) => ({ ...p, file: path, line: i + 1 })));
-    });
-  }
-  if (problems.length > 0) throw new MeasurecheckError(problems);
-  if (members.length === 0) {
-    throw new MeasurecheckError([
-      {
-        code: 'deck/empty',
-        message: `no member records in ${path}`,
-        file: path,
-        hint: 'a deck is a JSON Lines file with one member record per line, or a folder of member .json files',
-      },
-    ]);
-  }
   return members;
 }

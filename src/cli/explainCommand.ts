@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { evaluateMeasure } from '../engine/evaluate.ts';
 import { readMemberFile } from '../model/memberFile.ts';
-import { MeasurecheckError } from '../model/problem.ts';
+import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import type { ProductLine } from '../model/member.ts';
 import { formatExplanation } from '../report/explanation.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { parseYear, productLineOption } from './main.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { parseYear, productLineOption } from './options.ts';
 
 interface ExplainOptions {
   member: string;
@@ -31,7 +31,7 @@ export function registerExplainCommand(program: Command, setExit: (code: number)
     .option('--json', 'print the outcome and the trace as JSON')
     .option('--strict', 'reject unknown fields in the member record')
     .action((opts: ExplainOptions) => {
-      const { pack, measure } = loadMeasure(opts);
+      const { pack, measure } = orThrow(selectMeasure(opts));
       const member = readMemberFile(opts.member, { strict: opts.strict ?? false });
       if (!member.ok) throw new MeasurecheckError(member.problems);
       const evaluation = evaluateMeasure(

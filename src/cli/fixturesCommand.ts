@@ -8,10 +8,10 @@ import type { GenerateDeckResult } from '../harness/generateDeck.ts';
 import { startReferencePool } from '../harness/referencePool.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
-import { MeasurecheckError } from '../model/problem.ts';
+import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import { formatGenerateSummary } from '../report/generateText.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { integer, parseYear, positiveInt } from './main.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { integer, parseYear, positiveInt } from './options.ts';
 
 /** Every file a deck of either format may hold. */
 const DECK_FILE_NAMES = [
@@ -45,7 +45,11 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
       'write a fixture deck of boundary-dense members (rule-aware generator) with the expected results the reference computes',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .addOption(
       new Option('--product-line <line>', 'product line of the expected results, or all')
         .choices([...PRODUCT_LINES, 'all'])
@@ -73,7 +77,7 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
 }
 
 async function generate(opts: GenerateCliOptions): Promise<number> {
-  const { pack, measure } = loadMeasure(opts);
+  const { pack, measure } = orThrow(selectMeasure(opts));
   const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
   if (!measure.productLines.includes(productLines[0] ?? 'commercial')) {
     throw new MeasurecheckError([

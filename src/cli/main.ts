@@ -1,6 +1,6 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { MeasurecheckError, formatProblem } from '../model/problem.ts';
-import { PRODUCT_LINES } from '../model/member.ts';
+import { PROBLEM_CODES } from '../model/problemCodes.ts';
 import { registerPackCommands } from './packCommands.ts';
 import { registerExplainCommand } from './explainCommand.ts';
 import { registerCheckCommand } from './checkCommand.ts';
@@ -9,9 +9,12 @@ import { registerSelfTestCommand } from './selftestCommand.ts';
 import { registerCompareCommand } from './compareCommand.ts';
 import { registerFixturesCommands } from './fixturesCommand.ts';
 
+/** The exit code of a bug in measurecheck itself (EX_SOFTWARE), distinct from every verdict. */
+export const INTERNAL_ERROR_EXIT = PROBLEM_CODES.internal.exit;
+
 /**
  * Runs the CLI and returns the exit code: 0 success / no discrepancy, 1 discrepancies,
- * 2 usage or configuration error, 3 the implementation failed to run.
+ * 2 usage or configuration error, 3 the implementation failed to run, 70 a bug in measurecheck.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
@@ -46,32 +49,25 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${e.problems.map(formatProblem).join('\n')}\n`);
       return e.exitCode;
     }
-    throw e;
+    return reportInternalError(e);
   }
   return exitCode;
 }
 
-export function parseYear(value: string): number {
-  if (!/^\d{4}$/.test(value))
-    throw new InvalidArgumentError('expected a measurement year such as 2025');
-  return Number(value);
-}
-
-/** Parses an option that must be a whole number of at least 1. */
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-/** Parses an option that must be a whole number. */
-export function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
-
-export function productLineOption(flags: string, description: string): Option {
-  return new Option(flags, description).choices(PRODUCT_LINES);
+/**
+ * The last resort for an exception no command expected: every error a user can cause is a problem
+ * with a code and exit 2 or 3, so anything else is a bug. It is reported in a few lines that say
+ * so, with how to get the stack trace for a bug report, instead of a raw trace.
+ */
+export function reportInternalError(e: unknown): number {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const debug = process.env['MEASURECHECK_DEBUG'] === '1';
+  process.stderr.write(
+    `measurecheck: internal error: ${message.split('\n')[0] ?? message}\n` +
+      'This is a bug in measurecheck, not in your input or implementation. Please report it to the\n' +
+      'measurecheck maintainers with the command line and the output of the same command run with\n' +
+      'MEASURECHECK_DEBUG=1 (which adds the stack trace).\n' +
+      (debug && e instanceof Error && e.stack !== undefined ? `${e.stack}\n` : ''),
+  );
+  return INTERNAL_ERROR_EXIT;
 }

@@ -1,13 +1,12 @@
-import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { diffPacks } from '../rulepack/diff/index.ts';
 import { validatePack } from '../rulepack/digest.ts';
 import { startNewYear } from '../rulepack/newYear.ts';
-import { releasePack, SEMVER } from '../rulepack/release.ts';
+import { releasePack } from '../rulepack/release.ts';
 import { formatProblem, MeasurecheckError } from '../model/problem.ts';
 import { formatNewYear, formatRelease, formatValidPack } from '../report/packAuthoringText.ts';
 import { formatPackDiff, packDiffJson } from '../report/packDiffText.ts';
-import { parseYear } from './main.ts';
+import { parseVersion, parseYear } from './options.ts';
 
 export function registerPackCommands(program: Command, setExit: (code: number) => void): void {
   const pack = program.command('pack').description('work with rule packs');
@@ -80,10 +79,4 @@ export function registerPackCommands(program: Command, setExit: (code: number) =
       if (!result.ok) throw new MeasurecheckError(result.problems);
       process.stdout.write(formatRelease(result.value));
     });
-}
-
-function parseVersion(value: string): string {
-  if (!SEMVER.test(value))
-    throw new InvalidArgumentError('expected a semantic version such as 1.0.1');
-  return value;
 }

@@ -1,13 +1,15 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { orThrow } from '../model/problem.ts';
 import { runSelfTest, SELFTEST_DEFAULT_RUNS } from '../harness/selftest/index.ts';
-import type { MutantResult, SelfTestResult } from '../harness/selftest/index.ts';
 import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { shippedPackDir } from '../rulepack/shipped.ts';
-import { loadMeasure } from './loadMeasure.ts';
-import { integer, parseYear, positiveInt } from './main.ts';
+import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
+import { formatMutant, formatSelfTest } from '../report/selftestText.ts';
+import { selectMeasure } from '../rulepack/selectPack.ts';
+import { integer, parseYear, positiveInt } from './options.ts';
 
 interface SelfTestCliOptions {
   measure: string;
@@ -29,7 +31,11 @@ export function registerSelfTestCommand(program: Command, setExit: (code: number
       'mutation self-test: run mutants of the rule pack as implementations and report how many the harness kills, and how fast',
     )
     .requiredOption('--measure <id>', 'measure id, e.g. COL-E')
-    .option('--year <year>', 'measurement year (default: the latest shipped pack)', parseYear)
+    .option(
+      '--year <year>',
+      'measurement year (default: the latest released shipped pack)',
+      parseYear,
+    )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--previous-rules <dir>',
@@ -61,7 +67,8 @@ export function registerSelfTestCommand(program: Command, setExit: (code: number
 }
 
 async function selftest(opts: SelfTestCliOptions): Promise<number> {
-  const { pack, measure } = loadMeasure(opts);
+  orThrow(prepareReportFiles({ json: opts.json }));
+  const { pack, measure } = orThrow(selectMeasure(opts));
   const previous = previousMeasure(opts, measure);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(
@@ -80,50 +87,24 @@ async function selftest(opts: SelfTestCliOptions): Promise<number> {
     },
   });
   process.stdout.write(formatSelfTest(result));
-  if (opts.json !== undefined) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (opts.json !== undefined)
+    orThrow(writeReportFile(opts.json, `${JSON.stringify(result, null, 2)}\n`));
   return result.survived > 0 ? 1 : 0;
 }
 
-/** The same measure in the previous year's pack, when there is one. */
+/**
+ * The same measure in the previous year's pack, when there is one. A --previous-rules that does
+ * not load is a usage error; the shipped pack of the year before is used only when it loads.
+ */
 function previousMeasure(
   opts: SelfTestCliOptions,
   measure: CompiledMeasure,
 ): CompiledMeasure | undefined {
-  const dir =
-    opts.previousRules ?? (opts.rules === undefined ? shippedPackDir(measure.year - 1) : undefined);
+  if (opts.previousRules !== undefined) {
+    return orThrow(loadPack(opts.previousRules)).measures.get(measure.id);
+  }
+  const dir = opts.rules === undefined ? shippedPackDir(measure.year - 1) : undefined;
   if (dir === undefined || !existsSync(dir)) return undefined;
   const loaded = loadPack(dir);
   return loaded.ok ? loaded.value.measures.get(measure.id) : undefined;
-}
-
-export function formatMutant(m: MutantResult): string {
-  const status =
-    m.status === 'killed'
-      ? `killed (${m.killedBy ?? 'budget'}, case ${String(m.casesToKill ?? '?')}${m.finding ? `: ${m.finding}` : ''})`
-      : m.status;
-  return `${m.id} — ${m.description}: ${status}${m.reason ? ` — ${m.reason}` : ''}`;
-}
-
-/** The self-test summary: kill rate, cases to kill, and every mutant not killed at the budget. */
-export function formatSelfTest(r: SelfTestResult): string {
-  const lines: string[] = [];
-  const tested = r.mutants.length;
-  lines.push(
-    `${String(tested)} mutants${r.sampled ? ` (a deterministic sample of ${String(r.derived)} derived)` : ''}: ${String(r.killedAtBudget)} killed within the budget, ${String(r.killed - r.killedAtBudget)} only with 5x the budget or the other generator, ${String(r.equivalent)} equivalent, ${String(r.survived)} survived`,
-  );
-  lines.push(
-    `kill rate ${(r.killRate * 100).toFixed(1)}% (killed within the budget / mutants not equivalent)`,
-  );
-  if (r.casesToKill.median !== undefined) {
-    lines.push(
-      `cases to kill: median ${String(r.casesToKill.median)}, p90 ${String(r.casesToKill.p90 ?? '?')}`,
-    );
-  }
-  const notes = r.mutants.filter((m) => m.killedBy !== 'budget');
-  if (notes.length) {
-    lines.push('not killed within the budget:');
-    for (const m of notes) lines.push(`  ${formatMutant(m)}`);
-  }
-  lines.push(`(${(r.durationMs / 1000).toFixed(1)} s)`);
-  return `${lines.join('\n')}\n`;
 }

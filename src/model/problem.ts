@@ -1,10 +1,15 @@
+import { exitCodeOf } from './problemCodes.ts';
+import type { ProblemCode } from './problemCodes.ts';
+
+export type { ProblemCode } from './problemCodes.ts';
+
 /**
  * Expected failures are values, not exceptions: a problem has a stable `code`, a location a user
  * can open in an editor, what was expected, and how to fix it.
  */
 export interface Problem {
-  /** Stable machine code, e.g. `pack/unknown-key`, `member/invalid`. */
-  readonly code: string;
+  /** Stable machine code from the catalog in problemCodes.ts, e.g. `pack/unknown-key`. */
+  readonly code: ProblemCode;
   readonly message: string;
   readonly file?: string;
   /** 1-based line, as an editor shows it. */
@@ -42,12 +47,21 @@ export class MeasurecheckError extends Error {
   readonly problems: readonly Problem[];
   /** Exit code for the CLI: 2 usage or configuration, 3 the implementation failed. */
   readonly exitCode: number;
-  constructor(problems: readonly Problem[], exitCode = 2) {
+  constructor(problems: readonly Problem[], exitCode = exitCodeOf(problems.map((p) => p.code))) {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'MeasurecheckError';
     this.problems = problems;
     this.exitCode = exitCode;
   }
+}
+
+/**
+ * The value of a Result, or a `MeasurecheckError` carrying its problems: for code that cannot
+ * return a Result (command wiring), where the error reaches the CLI's exit code and message.
+ */
+export function orThrow<T>(result: Result<T>): T {
+  if (!result.ok) throw new MeasurecheckError(result.problems);
+  return result.value;
 }
 
 /** Formats a path of keys and indexes as `a.b[0].c`. */

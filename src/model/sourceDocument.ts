@@ -3,6 +3,7 @@ import type { Node } from 'yaml';
 import type { z } from 'zod';
 import { formatPath } from './problem.ts';
 import type { Problem, Result } from './problem.ts';
+import type { DocumentKind } from './problemCodes.ts';
 
 /**
  * A parsed YAML or JSON text that remembers where each value came from, so a schema error can name
@@ -76,7 +77,7 @@ function firstLine(s: string): string {
 export function validateDocument<S extends z.ZodType>(
   doc: SourceDocument,
   schema: S,
-  code: string,
+  code: DocumentKind,
   pathPrefix: readonly PropertyKey[] = [],
 ): Result<z.infer<S>> {
   // reportInput: messages say what was found (`got "X"`), not just what was expected.
@@ -89,7 +90,7 @@ export function validateDocument<S extends z.ZodType>(
 export function zodProblems(
   error: z.ZodError,
   doc: SourceDocument | undefined,
-  code: string,
+  code: DocumentKind,
   pathPrefix: readonly PropertyKey[] = [],
 ): Problem[] {
   const problems: Problem[] = [];

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { CheckResult, Finding } from '../harness/check.ts';
+import { orThrow } from '../model/problem.ts';
+import { writeReportFile } from './reportFile.ts';
 import { formatMember } from './memberText.ts';
 import type { Reporter } from './reporter.ts';
 
@@ -15,9 +15,7 @@ export class JUnitReporter implements Reporter {
   ) {}
 
   onRunEnd(result: CheckResult): void {
-    // A report path like out/result.json should work on a fresh checkout.
-    mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(this.file, formatJUnit(result, this.replayCommand));
+    orThrow(writeReportFile(this.file, formatJUnit(result, this.replayCommand)));
   }
 }
 

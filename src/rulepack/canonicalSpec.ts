@@ -17,13 +17,13 @@ export function kindOf(spec: ClauseSpec): ClauseKind {
 /** A date expression in canonical form (`MY-12-31`, `MY-9-01-01`, `MY-12-31 - 90 days`). */
 export function canonicalDate(text: string): string {
   const expr = parseDateExpression(text);
-  return typeof expr === 'string' ? text.trim() : formatDateExpression(expr);
+  return expr.ok ? formatDateExpression(expr.value) : text.trim();
 }
 
 /** The date an expression names in measurement year `year`. */
 export function resolvedDate(text: string, year: number): string {
   const expr = parseDateExpression(text);
-  return typeof expr === 'string' ? text : resolveDate(expr, year);
+  return expr.ok ? resolveDate(expr.value, year) : text;
 }
 
 /** A list in a stable order for display and comparison. */

@@ -107,8 +107,8 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
   const date = (text: string): string => {
     const expr = parseDateExpression(text);
     // The schema has already rejected bad expressions.
-    if (typeof expr === 'string') throw new Error(`unvalidated date expression: ${text}`);
-    return resolveDate(expr, year);
+    if (!expr.ok) throw new Error(`unvalidated date expression: ${text}`);
+    return resolveDate(expr.value, year);
   };
 
   // A clause named by onOrAfter is compiled where it stands and where it is named: compile each

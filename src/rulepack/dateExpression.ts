@@ -1,5 +1,7 @@
 import { addDays, addMonths, daysInMonth, formatIsoDate } from '../model/calendarDate.ts';
 import type { IsoDate } from '../model/calendarDate.ts';
+import { fail, ok } from '../model/problem.ts';
+import type { Result } from '../model/problem.ts';
 
 /**
  * A date written relative to the measurement year, compiled to a calendar date once per pack.
@@ -23,8 +25,8 @@ const LITERAL = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const DATE_EXPRESSION_HELP =
   'expected a date such as MY-12-31 (Dec 31 of the measurement year), MY-9-01-01 (Jan 1, nine years before), MY-12-31 - 90 days, or a literal 2025-01-01';
 
-/** Parses a date expression, or returns an error message saying what was expected. */
-export function parseDateExpression(text: string): DateExpression | string {
+/** Parses a date expression; the problem (no location: the caller knows it) says what was expected. */
+export function parseDateExpression(text: string): Result<DateExpression> {
   const trimmed = text.trim();
   const lit = LITERAL.exec(trimmed);
   if (lit) {
@@ -32,11 +34,11 @@ export function parseDateExpression(text: string): DateExpression | string {
     const month = Number(lit[2]);
     const day = Number(lit[3]);
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
-      return `"${text}" is not a calendar date`;
-    return { yearOffset: 0, month, day, absoluteYear: year };
+      return notADate(`"${text}" is not a calendar date`);
+    return ok({ yearOffset: 0, month, day, absoluteYear: year });
   }
   const m = RELATIVE.exec(trimmed);
-  if (!m) return `"${text}" is not a date expression: ${DATE_EXPRESSION_HELP}`;
+  if (!m) return notADate(`"${text}" is not a date expression: ${DATE_EXPRESSION_HELP}`);
   const yearOffset = m[2] === undefined ? 0 : (m[1] === '-' ? -1 : 1) * Number(m[2]);
   const month = Number(m[3]);
   const day = Number(m[4]);
@@ -46,13 +48,17 @@ export function parseDateExpression(text: string): DateExpression | string {
       month === 2 && day === 29
         ? 'Feb 29 is not in every year'
         : `${m[3] ?? ''}-${m[4] ?? ''} is not a month and day`;
-    return `"${text}" is not a date expression (${why}): ${DATE_EXPRESSION_HELP}`;
+    return notADate(`"${text}" is not a date expression (${why}): ${DATE_EXPRESSION_HELP}`);
   }
   const base = { yearOffset, month, day };
-  if (m[5] === undefined) return base;
+  if (m[5] === undefined) return ok(base);
   const amount = (m[5] === '-' ? -1 : 1) * Number(m[6]);
   const unit = (m[7] ?? '').startsWith('day') ? 'days' : 'months';
-  return { ...base, shift: { amount, unit } };
+  return ok({ ...base, shift: { amount, unit } });
+}
+
+function notADate(message: string): Result<DateExpression> {
+  return fail([{ code: 'pack/date-expression', message }]);
 }
 
 /** The calendar date an expression names for measurement year `year`. */

@@ -269,9 +269,12 @@ function notesFor(
         ...(clause !== undefined ? { clause } : {}),
         message,
       });
-      const expr = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? parseDateExpression(value) : '';
-      if (typeof expr !== 'string' && expr.absoluteYear !== undefined) {
-        const offset = expr.absoluteYear - oldYear;
+      const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value.trim())
+        ? parseDateExpression(value)
+        : undefined;
+      const absoluteYear = parsed?.ok === true ? parsed.value.absoluteYear : undefined;
+      if (absoluteYear !== undefined) {
+        const offset = absoluteYear - oldYear;
         const relative = `MY${offset === 0 ? '' : offset < 0 ? String(offset) : `+${offset}`}-${value.trim().slice(5)}`;
         warnings.push(
           note(

@@ -22,7 +22,9 @@ const clauseIdSchema = z
 
 export const dateExpressionSchema = z.string().superRefine((text, ctx) => {
   const parsed = parseDateExpression(text);
-  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  if (!parsed.ok) {
+    for (const p of parsed.problems) ctx.addIssue({ code: 'custom', message: p.message });
+  }
 });
 
 export const windowSchema = z

@@ -74,7 +74,7 @@ describe('readMemberFile', () => {
         message: expect.stringContaining('missing required field') as unknown,
       }),
     ]);
-    expect(formatProblem(result.problems[1] ?? { code: '', message: '' })).toMatch(
+    expect(formatProblem(result.problems[1] ?? { code: 'internal', message: '' })).toMatch(
       /bad-date-and-no-codes\.json:15:\d+: missing required field: expected array \(at claims\[0\]\.codes\)$/,
     );
   });

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModuleImplementation } from '../../src/adapters/moduleAdapter.ts';
 import { DEFAULT_RUNS } from '../../src/cli/checkCommand.ts';
-import { readDeck } from '../../src/cli/coverageCommand.ts';
+import { orThrow } from '../../src/model/problem.ts';
+import { readMemberDeck } from '../../src/model/readMemberDeck.ts';
 import { runCheck } from '../../src/harness/check.ts';
 import {
   deckCoverage,
@@ -102,7 +103,7 @@ describe('clause ids of a measure', () => {
 
 describe('coverage of the hand-written tiny deck', () => {
   it('reports exactly the clause outcomes the deck misses, per product line', () => {
-    const members = readDeck(DECK);
+    const members = orThrow(readMemberDeck(DECK));
     expect(members.map((m) => m.id)).toEqual([
       'A-60-FOBT',
       'B-47-HOSPICE-ENROLLED-2025-ONLY',
@@ -189,10 +190,12 @@ describe('coverage of the hand-written tiny deck', () => {
     });
 
     it('rejects a missing deck and an empty one', () => {
-      expect(() => readDeck(join(dir, 'nope.jsonl'))).toThrow(/no such file or folder/);
+      expect(() => orThrow(readMemberDeck(join(dir, 'nope.jsonl')))).toThrow(
+        /no such file or folder/,
+      );
       const empty = join(dir, 'empty.jsonl');
       writeFileSync(empty, '\n');
-      expect(() => readDeck(empty)).toThrow(/no member records/);
+      expect(() => orThrow(readMemberDeck(empty))).toThrow(/no member records/);
     });
   });
 });

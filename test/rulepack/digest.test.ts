@@ -132,7 +132,7 @@ describe('releasing a pack and validating its digest', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems[0]?.code).toBe('pack/version-not-bumped');
-    expect(formatProblem(result.problems[0] ?? { code: '', message: '' })).toContain(
+    expect(formatProblem(result.problems[0] ?? { code: 'internal', message: '' })).toContain(
       '--version 1.0.1',
     );
   });

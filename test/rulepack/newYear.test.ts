@@ -153,7 +153,7 @@ describe('pack new-year', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems[0]?.code).toBe('new-year/out-exists');
-    expect(formatProblem(result.problems[0] ?? { code: '', message: '' })).toContain(
+    expect(formatProblem(result.problems[0] ?? { code: 'internal', message: '' })).toContain(
       'refusing to overwrite',
     );
     expect(readdirSync(out)).toEqual(['keep.txt']);

@@ -187,7 +187,7 @@ describe('bad decks: each error names the file, line and column, and says how to
         expect(problems).toHaveLength(1);
         expectAt(problems[0], c);
         // What the CLI prints: file:line:column: message, then the hint.
-        const printed = formatProblem(problems[0] ?? { code: '', message: '' });
+        const printed = formatProblem(problems[0] ?? { code: 'internal', message: '' });
         expect(printed.split('\n')[0]).toMatch(
           new RegExp(`${c.file.replace('.', '\\.')}:${c.line}${c.column ? `:${c.column}` : ''}: `),
         );

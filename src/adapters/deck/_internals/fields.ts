@@ -1,5 +1,5 @@
 import { parseIsoDate } from '../../../model/calendarDate.ts';
-import type { Problem } from '../../../model/problem.ts';
+import type { Problem, ProblemCode } from '../../../model/problem.ts';
 import { MODIFIER_SEPARATOR } from '../columns.ts';
 import type { CsvRow } from './csvTable.ts';
 import type { KeyedRow } from './memberCursor.ts';
@@ -28,7 +28,12 @@ export class RowDecoder {
   }
 
   /** Records a problem about the value in `column`. */
-  fail(column: string, message: string, hint: string, code = 'deck/invalid-value'): void {
+  fail(
+    column: string,
+    message: string,
+    hint: string,
+    code: ProblemCode = 'deck/invalid-value',
+  ): void {
     this.problems.push(valueProblem(this.row, column, message, hint, code));
   }
 
@@ -163,7 +168,7 @@ export function valueProblem(
   column: string,
   message: string,
   hint: string,
-  code = 'deck/invalid-value',
+  code: ProblemCode = 'deck/invalid-value',
 ): Problem {
   return {
     code,

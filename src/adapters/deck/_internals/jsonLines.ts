@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { z } from 'zod';
 import { MeasurecheckError } from '../../../model/problem.ts';
 import type { Problem } from '../../../model/problem.ts';
+import type { DocumentKind } from '../../../model/problemCodes.ts';
 import { parseSourceText, zodProblems } from '../../../model/sourceDocument.ts';
 import { errorMessage } from './report.ts';
 import type { Reporter } from './report.ts';
@@ -88,7 +89,7 @@ export function validateJsonLine<S extends z.ZodType>(
   line: TextLine,
   value: unknown,
   schema: S,
-  code: string,
+  code: DocumentKind,
 ): { ok: true; value: z.infer<S> } | { ok: false; problems: Problem[] } {
   const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data };

@@ -1,0 +1,37 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { PRODUCT_LINES } from '../model/member.ts';
+import { SEMVER } from '../rulepack/release.ts';
+
+/** Parses a measurement year such as 2025. */
+export function parseYear(value: string): number {
+  if (!/^\d{4}$/.test(value))
+    throw new InvalidArgumentError('expected a measurement year such as 2025');
+  return Number(value);
+}
+
+/** Parses an option that must be a whole number of at least 1. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** Parses an option that must be a whole number. */
+export function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/** An option whose value is one of the product lines. */
+export function productLineOption(flags: string, description: string): Option {
+  return new Option(flags, description).choices(PRODUCT_LINES);
+}
+
+/** Parses a semantic version such as 1.0.1. */
+export function parseVersion(value: string): string {
+  if (!SEMVER.test(value))
+    throw new InvalidArgumentError('expected a semantic version such as 1.0.1');
+  return value;
+}

@@ -1,0 +1,151 @@
+/**
+ * Every problem code measurecheck reports, with what it means and the exit code a command ends
+ * with when it stops on it. The one list: a new code is added here (and to docs/errors.md, which a
+ * test keeps equal to this list), and `Problem.code` accepts nothing else.
+ *
+ * Exit codes: 2 the input or the command line is wrong (the user can fix it), 3 the
+ * implementation could not be run, 70 a bug in measurecheck itself.
+ */
+export const PROBLEM_CODES = {
+  // YAML and JSON text (rule packs, member records, JSON Lines decks)
+  syntax: { exit: 2, meaning: 'a YAML or JSON text does not parse' },
+
+  // Schema checks of a parsed document: `<document>/invalid` and `<document>/unknown-key`
+  'pack/invalid': { exit: 2, meaning: 'pack.yaml has a value of the wrong type or form' },
+  'pack/unknown-key': { exit: 2, meaning: 'pack.yaml has a key the schema does not allow' },
+  'measure/invalid': { exit: 2, meaning: 'a measure file has a value of the wrong type or form' },
+  'measure/unknown-key': { exit: 2, meaning: 'a measure file has a key the schema does not allow' },
+  'definitions/invalid': {
+    exit: 2,
+    meaning: 'a definitions file has a value of the wrong type or form',
+  },
+  'definitions/unknown-key': {
+    exit: 2,
+    meaning: 'a definitions file has a key the schema does not allow',
+  },
+  'member/invalid': { exit: 2, meaning: 'a member record has a value of the wrong type or form' },
+  'member/unknown-key': { exit: 2, meaning: 'a member record has a field the contract lacks' },
+  'member/unreadable': { exit: 2, meaning: 'a member file cannot be read' },
+  'outcome/invalid': { exit: 2, meaning: 'an outcome in a results file is not a valid outcome' },
+  'outcome/unknown-key': { exit: 2, meaning: 'an outcome in a results file has an unknown field' },
+
+  // Rule packs
+  'pack/not-found': { exit: 2, meaning: 'no rule pack folder at the given path' },
+  'pack/no-pack-file': { exit: 2, meaning: 'a rule pack folder has no pack.yaml' },
+  'pack/no-measures': { exit: 2, meaning: 'a rule pack has no measures/*.yaml' },
+  'pack/date-expression': { exit: 2, meaning: 'a date is not a date expression such as MY-12-31' },
+  'pack/duplicate-definition': { exit: 2, meaning: 'a shared definition is defined twice' },
+  'pack/unknown-definition': { exit: 2, meaning: 'a ref names no shared definition' },
+  'pack/cyclic-definition': { exit: 2, meaning: 'a shared definition refers to itself' },
+  'pack/unknown-value-set': { exit: 2, meaning: 'a clause names a value set the pack lacks' },
+  'pack/unknown-clause': { exit: 2, meaning: 'onOrAfter names a clause id the measure lacks' },
+  'pack/empty-period': { exit: 2, meaning: 'an enrollment period ends before it starts' },
+  'pack/duplicate-measure': { exit: 2, meaning: 'a measure id is defined twice in a pack' },
+  'pack/product-line-not-in-pack': {
+    exit: 2,
+    meaning: 'a measure lists a product line that pack.yaml does not',
+  },
+  'pack/duplicate-clause-id': { exit: 2, meaning: 'a clause id is used twice in one measure' },
+  'pack/version-not-released': {
+    exit: 2,
+    meaning: 'the version in pack.yaml is not the one its digest was released for',
+  },
+  'pack/changed-after-release': {
+    exit: 2,
+    meaning: 'files of a released pack changed after its digest was recorded',
+  },
+  'pack/not-editable': { exit: 2, meaning: 'pack.yaml is not written so that it can be edited' },
+  'pack/version-not-bumped': {
+    exit: 2,
+    meaning: 'a released pack changed and its version was not bumped',
+  },
+  'pack/version-not-newer': { exit: 2, meaning: 'a release version is not newer than the last' },
+  'valueset/syntax': { exit: 2, meaning: 'a value-set CSV file does not parse' },
+  'valueset/invalid-row': { exit: 2, meaning: 'a value-set CSV row has a bad or missing field' },
+  'valueset/duplicate': { exit: 2, meaning: 'a value set is defined in two files' },
+  'new-year/same-year': { exit: 2, meaning: 'pack new-year was given the pack’s own year' },
+  'new-year/out-exists': { exit: 2, meaning: 'pack new-year would overwrite an existing folder' },
+  'new-year/out-inside-source': {
+    exit: 2,
+    meaning: 'pack new-year would write inside the pack it copies',
+  },
+  'new-year/write-failed': { exit: 2, meaning: 'pack new-year could not write the new pack' },
+  'release/write-failed': { exit: 2, meaning: 'pack release could not write pack.yaml' },
+
+  // Fixture decks and results files
+  'deck/not-found': { exit: 2, meaning: 'no deck file or folder at the given path' },
+  'deck/not-a-deck': { exit: 2, meaning: 'the path is a file but not a .jsonl deck' },
+  'deck/no-members': { exit: 2, meaning: 'a deck folder has no members.csv or members.jsonl' },
+  'deck/ambiguous': { exit: 2, meaning: 'a deck folder holds both a CSV and a JSON Lines table' },
+  'deck/empty': { exit: 2, meaning: 'a deck holds no member records' },
+  'deck/unreadable': { exit: 2, meaning: 'a deck file cannot be read' },
+  'deck/unwritable': { exit: 2, meaning: 'a deck file or folder cannot be written' },
+  'deck/invalid-json': { exit: 2, meaning: 'a line of a JSON Lines file is not valid JSON' },
+  'deck/malformed-row': { exit: 2, meaning: 'a CSV row does not parse or has the wrong fields' },
+  'deck/missing-column': { exit: 2, meaning: 'a CSV header lacks a required column' },
+  'deck/duplicate-column': { exit: 2, meaning: 'a CSV header names a column twice' },
+  'deck/unknown-column': { exit: 2, meaning: 'a CSV header has an unknown column (--strict)' },
+  'deck/invalid-value': { exit: 2, meaning: 'a CSV field holds a value of the wrong form' },
+  'deck/invalid-member': { exit: 2, meaning: 'the CSV rows of a member make no valid member' },
+  'deck/claim-split': { exit: 2, meaning: 'the rows of one claim are not consecutive' },
+  'deck/claim-mismatch': {
+    exit: 2,
+    meaning: 'the rows of one claim disagree on its date, end date or setting',
+  },
+  'deck/duplicate-member': { exit: 2, meaning: 'a member id appears twice in a deck' },
+  'deck/unknown-member': { exit: 2, meaning: 'a row names a member that members.csv lacks' },
+  'deck/out-of-order': { exit: 2, meaning: 'a row is not in the order of members.csv' },
+  'deck/unknown-measure': { exit: 2, meaning: 'an expected row names a measure not in the pack' },
+  'deck/unknown-year': { exit: 2, meaning: 'an expected row names a year with no loaded pack' },
+  'deck/unknown-product-line': {
+    exit: 2,
+    meaning: 'an expected row names a product line the measure is not reported for',
+  },
+  'results/not-found': { exit: 2, meaning: 'the results file does not exist' },
+  'results/unknown-format': { exit: 2, meaning: 'the results file is neither .csv nor .jsonl' },
+  'results/duplicate': { exit: 2, meaning: 'a results file answers the same request twice' },
+  'compare/reference-worker': { exit: 2, meaning: 'a reference worker could not load the pack' },
+
+  // The command line
+  'usage/no-pack': { exit: 2, meaning: 'no released rule pack is shipped, and no --rules given' },
+  'usage/no-pack-for-year': { exit: 2, meaning: 'no rule pack for the requested year' },
+  'usage/year-mismatch': { exit: 2, meaning: 'the --rules pack is for another year than --year' },
+  'usage/unknown-measure': { exit: 2, meaning: 'the measure is not in the selected rule pack' },
+  'usage/no-neighbour-year': { exit: 2, meaning: '--against-year names no shipped pack' },
+  'usage/bad-path': { exit: 2, meaning: '--path is not a replay path' },
+  'usage/path-needs-seed': { exit: 2, meaning: '--path needs --seed and one --product-line' },
+  'usage/no-impl': { exit: 2, meaning: 'no --impl and no shipped sample for the measure' },
+  'usage/impl-not-found': { exit: 2, meaning: '--impl names a module file that does not exist' },
+  'usage/impl-or-results': { exit: 2, meaning: 'compare needs exactly one of --impl, --results' },
+  'usage/deck-needs-measure': {
+    exit: 2,
+    meaning: 'a deck without expected results needs --measure',
+  },
+  'usage/nothing-compared': { exit: 2, meaning: 'the selection matches nothing in the deck' },
+  'usage/product-line': { exit: 2, meaning: 'the measure is not reported for the product line' },
+  'usage/out-not-a-folder': { exit: 2, meaning: '--out is a file, not a folder' },
+  'usage/out-not-empty': { exit: 2, meaning: '--out already holds files (no --force)' },
+  'usage/unwritable-report': {
+    exit: 2,
+    meaning: 'a --json, --junit or --markdown path is a folder, under a file, or not writable',
+  },
+  'usage/bad-year': { exit: 2, meaning: 'a year is not a measurement year' },
+  'usage/bad-version': { exit: 2, meaning: 'a version is not a semantic version' },
+
+  // Implementations
+  'command/invalid': { exit: 3, meaning: 'an implementation command line does not parse' },
+
+  // measurecheck itself
+  internal: { exit: 70, meaning: 'an unexpected error: a bug in measurecheck, please report it' },
+} as const satisfies Record<string, { readonly exit: 2 | 3 | 70; readonly meaning: string }>;
+
+/** A stable machine code of a problem, e.g. `pack/unknown-key`. */
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** Documents checked against a schema; their problems are `<kind>/invalid`, `<kind>/unknown-key`. */
+export type DocumentKind = 'pack' | 'measure' | 'definitions' | 'member' | 'outcome';
+
+/** The exit code for a command that stops on problems with these codes (the most severe). */
+export function exitCodeOf(codes: readonly ProblemCode[]): number {
+  return codes.reduce<number>((worst, c) => Math.max(worst, PROBLEM_CODES[c].exit), 2);
+}
