@@ -369,7 +369,7 @@ function replayValue(arbitrary: Arbitrary<Member>, seed: number, path: string): 
 /**
  * Shrinks one finding: fast-check replays the run at the finding's index and shrinks while the
  * same finding (same key) persists, so shrinking cannot wander to a different bug. The shrunk
- * member is asked once more to confirm it. When the implementation answers the replayed or the
+ * member is asked again to confirm it. When the implementation answers the replayed or the
  * shrunk member differently from the time before, the finding is `inconsistent` (flaky or
  * stateful), with both answers.
  */
@@ -433,12 +433,17 @@ async function shrinkFinding(
       seed: runSeed,
     });
   }
-  const [verdict] = await judge.judge([{ member: lastFailing.member, index: screened.index }]);
-  if (!verdict || verdict.key !== screened.key) {
-    return inconsistentFinding(judge, screened, lastFailing.member, lastFailing.verdict, verdict, {
-      path,
-      seed: runSeed,
-    });
+  // Asked twice more, one after the other, so that an implementation wrong on every n-th call
+  // cannot pass off a member it happened to be wrong about (a hang is asked once: it costs a timeout).
+  let verdict: Verdict | undefined = lastFailing.verdict;
+  for (let i = 0; i < (timeout ? 1 : 2); i += 1) {
+    [verdict] = await judge.judge([{ member: lastFailing.member, index: screened.index }]);
+    if (!verdict || verdict.key !== screened.key) {
+      return inconsistentFinding(judge, screened, lastFailing.member, lastFailing.verdict, verdict, {
+        path,
+        seed: runSeed,
+      });
+    }
   }
   return {
     ...findingOf(judge, verdict, lastFailing.member, screened.count),

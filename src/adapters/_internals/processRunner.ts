@@ -168,7 +168,7 @@ class ProcessRunner implements ProcessImplementation {
       if (alone.kind === 'answered') continue;
       answers.set(c.id, { id: c.id, ok: false, failure: this.failureFor(alone) });
       this.onProgress?.();
-      await this.recordFailure(alone);
+      await this.recordFailure(alone, c);
     }
   }
 
@@ -355,7 +355,7 @@ class ProcessRunner implements ProcessImplementation {
   }
 
   /** Kills the process after a failure; rejects when it has failed too many times in a row. */
-  private async recordFailure(end: FailedEnd): Promise<void> {
+  private async recordFailure(end: FailedEnd, alone?: Case): Promise<void> {
     await this.stopSession();
     if (end.kind === 'timeout' && this.startupSeenMs === undefined && !this.isModule()) {
       // Not one line from any start: it does not start, or hangs on the first request it reads.
@@ -371,7 +371,8 @@ class ProcessRunner implements ProcessImplementation {
     }
     this.failuresInARow += 1;
     if (this.failuresInARow > this.settings.maxRestarts) {
-      const what = this.describeEnd(end);
+      const on = alone ? ` on member ${alone.member.id} (case ${alone.id})` : '';
+      const what = `${this.describeEnd(end)}${on}`;
       const stderr = end.stderr;
       const tail = stderr === '' ? ' (it wrote nothing to stderr)' : `; last stderr:\n${stderr}`;
       throw new ImplementationError(
