@@ -439,10 +439,17 @@ async function shrinkFinding(
   for (let i = 0; i < (timeout ? 1 : 2); i += 1) {
     [verdict] = await judge.judge([{ member: lastFailing.member, index: screened.index }]);
     if (!verdict || verdict.key !== screened.key) {
-      return inconsistentFinding(judge, screened, lastFailing.member, lastFailing.verdict, verdict, {
-        path,
-        seed: runSeed,
-      });
+      return inconsistentFinding(
+        judge,
+        screened,
+        lastFailing.member,
+        lastFailing.verdict,
+        verdict,
+        {
+          path,
+          seed: runSeed,
+        },
+      );
     }
   }
   return {

@@ -3,7 +3,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { ImplementationError } from '../implementation.ts';
-import { killMarked, RUN_MARKER_VARIABLE } from './markedProcesses.ts';
+import { killMarked, markedPids, RUN_MARKER_VARIABLE } from './markedProcesses.ts';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -157,6 +157,12 @@ export class Session {
     this.onLine = undefined;
     if (!this.exitInfo) this.killAll();
     await within(this.exited, KILL_WAIT_MS);
+    // A SIGKILL takes effect when the process is next scheduled: wait until the marked ones are gone.
+    const deadline = performance.now() + KILL_WAIT_MS;
+    while (markedPids(this.marker).length > 0 && performance.now() < deadline) {
+      killMarked(this.marker);
+      await new Promise((resolvePause) => setTimeout(resolvePause, 20));
+    }
   }
 
   /** Kills the group and every marked process. Synchronous, so it can run in a process 'exit' handler. */
