@@ -253,6 +253,8 @@ async function checkProductLine(
   let discrepantCases = 0;
   let failedCases = 0;
   const findings: Finding[] = [];
+  /** Screened keys whose finding is in `findings` (an inconsistent one has a key of its own). */
+  const shrunkKeys = new Set<string>();
   const note = (verdict: Verdict): void => {
     coverage.add(verdict.reference);
     if (verdict.key === undefined) return;
@@ -291,6 +293,7 @@ async function checkProductLine(
       const f = await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed);
       const matches = f.difference && matchingNeighbour(neighbours, f.member, f.difference);
       findings.push(matches ? { ...f, matchesNeighbour: matches } : f);
+      shrunkKeys.add(s.key);
     }
   } catch (e) {
     if (e instanceof ImplementationError) throw new LineAborted(e, partial(unshrunk()));
@@ -301,7 +304,6 @@ async function checkProductLine(
 
   /** The findings so far, and those not shrunk yet as they were first seen (up to the limit). */
   function unshrunk(): Finding[] {
-    const shrunkKeys = new Set(findings.map((f) => f.key));
     const rest = screenedInOrder()
       .filter((s) => !shrunkKeys.has(s.key))
       .slice(0, Math.max(0, maxFindings - findings.length))
