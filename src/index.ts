@@ -40,10 +40,22 @@ export type { GeneratorMode } from './generate/index.ts';
 
 export { openImplementation } from './adapters/openImplementation.ts';
 export { ImplementationError } from './adapters/implementation.ts';
-export type { Implementation, Case, CaseAnswer } from './adapters/implementation.ts';
+export type {
+  Implementation,
+  Case,
+  CaseAnswer,
+  EvaluateOptions,
+  ImplementationErrorCode,
+} from './adapters/implementation.ts';
 
 export { runCheck } from './harness/check.ts';
-export type { CheckOptions, CheckResult, Finding } from './harness/check.ts';
+export type {
+  CheckOptions,
+  CheckResult,
+  Finding,
+  GivenAnswer,
+  StopReason,
+} from './harness/check.ts';
 export { compareOutcomes } from './harness/compare.ts';
 
 export { formatExplanation } from './report/explanation.ts';

@@ -1,6 +1,7 @@
 import type { Member } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { Request } from '../model/request.ts';
+import type { ProblemCode } from '../model/problemCodes.ts';
 
 /** One case sent to an implementation: a member to evaluate for a request. */
 export interface Case {
@@ -34,17 +35,44 @@ export type CaseAnswer =
 export interface Implementation {
   /** How the user named it, e.g. `python3 impl.py` or `impl.ts`. */
   readonly label: string;
-  evaluate(cases: readonly Case[]): Promise<CaseAnswer[]>;
+  evaluate(cases: readonly Case[], options?: EvaluateOptions): Promise<CaseAnswer[]>;
   /** Stops the implementation and releases its resources (kills child processes). Idempotent. */
   close(): Promise<void>;
 }
 
+export interface EvaluateOptions {
+  /**
+   * Called each time the implementation answers a case or a case is settled as a failure, so a
+   * caller can tell a slow run from a stuck one. An implementation that cannot report progress
+   * case by case calls it when the batch is done, or not at all.
+   */
+  readonly onProgress?: () => void;
+}
+
+/**
+ * Why an implementation cannot be run (any more):
+ * - `impl/not-found`: the module file or the command's program does not exist;
+ * - `impl/cannot-start`: the command cannot be parsed, or the program cannot be executed;
+ * - `impl/load-failed`: the module does not load (syntax or import error, a throw at top level);
+ * - `impl/no-evaluate`: the module exports no `evaluate` function;
+ * - `impl/startup-timeout`: no sign of life within the start-up allowance (`--startup-timeout`);
+ * - `impl/timeout`: it hung on case after case, with no answer in between;
+ * - `impl/exited`: it ended its own process (exit code 0, e.g. `process.exit()`) case after case;
+ * - `impl/crashed`: it crashed (non-zero exit, killed by a signal) case after case;
+ * - `impl/invalid-output`: it wrote lines that belong to no request, case after case;
+ * - `impl/interrupted`: it was closed, or the run was stopped, while it was still needed.
+ */
+/** The codes of an implementation that cannot be run: the `impl/*` codes of the catalog. */
+export type ImplementationErrorCode = Extract<ProblemCode, `impl/${string}`>;
+
 /** The implementation cannot be run (exit code 3). */
 export class ImplementationError extends Error {
+  readonly code: ImplementationErrorCode;
   readonly stderr: string | undefined;
-  constructor(message: string, stderr?: string) {
+  constructor(code: ImplementationErrorCode, message: string, stderr?: string) {
     super(message);
     this.name = 'ImplementationError';
+    this.code = code;
     this.stderr = stderr;
   }
 }

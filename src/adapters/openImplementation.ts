@@ -5,10 +5,9 @@ import type { Implementation } from './implementation.ts';
 import { loadModuleImplementation } from './moduleAdapter.ts';
 import type { ModuleOptions } from './moduleAdapter.ts';
 import { startProcessImplementation } from './processAdapter.ts';
-import type { ProcessOptions } from './processAdapter.ts';
 
-/** Options for either adapter; each uses the ones that apply to it. */
-export type OpenOptions = ModuleOptions & ProcessOptions;
+/** Options for either adapter (both take the same). */
+export type OpenOptions = ModuleOptions;
 
 const MODULE_FILE = /\.(?:js|mjs|ts|mts)$/;
 
@@ -29,7 +28,8 @@ export async function openImplementation(
   spec: string,
   options: OpenOptions = {},
 ): Promise<Implementation> {
-  // A path to an existing module file is a module even when it holds blanks ("my dir/impl.ts").
+  // A path to an existing module file is a module even when it holds blanks ("my dir/impl.ts"); a
+  // single word naming a module file is one too, so a missing file is reported as a missing file.
   if (MODULE_FILE.test(spec)) {
     const file = resolve(options.cwd ?? process.cwd(), spec);
     const stat = statSync(file, { throwIfNoEntry: false });

@@ -22,6 +22,8 @@ import { integer, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
+/** Per-case timeouts without any progress (on top of the start-up allowance) before a run is stuck. */
+const IDLE_TIMEOUTS = 6;
 
 interface CheckCliOptions {
   impl?: string;
@@ -36,6 +38,8 @@ interface CheckCliOptions {
   json?: string;
   junit?: string;
   timeout: number;
+  startupTimeout: number;
+  maxTime?: number;
   maxFindings: number;
   /** A year, false for --no-against-year, undefined for the default (the previous year). */
   againstYear?: number | false;
@@ -83,6 +87,17 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
     .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)
+    .option(
+      '--startup-timeout <ms>',
+      'how long the implementation may take to start (load a module, or give its first answer), on top of --timeout',
+      positiveInt,
+      30_000,
+    )
+    .option(
+      '--max-time <ms>',
+      'overall budget: stop with what was found when it runs out (exit 3 if no verdict was reached)',
+      positiveInt,
+    )
     .option(
       '--max-findings <n>',
       'distinct findings shrunk and reported per product line',
@@ -134,7 +149,10 @@ async function check(opts: CheckCliOptions): Promise<number> {
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   let implementation: Implementation;
   try {
-    implementation = await openImplementation(implSpec, { timeoutMs: opts.timeout });
+    implementation = await openImplementation(implSpec, {
+      timeoutMs: opts.timeout,
+      startupTimeoutMs: opts.startupTimeout,
+    });
   } catch (e) {
     if (e instanceof ImplementationError) {
       process.stderr.write(
@@ -186,6 +204,13 @@ async function check(opts: CheckCliOptions): Promise<number> {
       ...(opts.path !== undefined ? { replayPath: opts.path } : {}),
     });
   }
+  // Ctrl-C stops the run; the reports get what was done, marked interrupted. A second one kills.
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const result = await runCheck({
       pack,
@@ -198,13 +223,19 @@ async function check(opts: CheckCliOptions): Promise<number> {
       maxFindings: opts.maxFindings,
       neighbours,
       ...(opts.path !== undefined ? { path: opts.path } : {}),
+      signal: interrupt.signal,
+      ...(opts.maxTime !== undefined ? { maxTimeMs: opts.maxTime } : {}),
+      // No answer and no work for this long: the implementation (or its adapter) is stuck.
+      idleTimeoutMs: opts.startupTimeout + IDLE_TIMEOUTS * opts.timeout,
       onProductLine: (r) => {
         for (const rep of reporters) rep.onProductLineEnd?.(r);
       },
     });
     for (const r of reporters) await r.onRunEnd(result);
-    return result.exitCode;
+    return result.stopped?.reason === 'interrupted' ? 130 : result.exitCode;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await implementation.close();
   }
 }

@@ -23,6 +23,10 @@ import { matchingNeighbour, neighboursFor, targetedArbitrary } from './neighbour
 import type { MatchesNeighbour, NeighbourTargets, TargetingInfo } from './neighbours.ts';
 import { CoverageAccumulator } from './clauseCoverage.ts';
 import type { ClauseCoverage } from './clauseCoverage.ts';
+import { RunControl, RunStopped } from './_internals/runControl.ts';
+import type { StopReason } from './_internals/runControl.ts';
+
+export type { StopReason } from './_internals/runControl.ts';
 
 export interface CheckOptions {
   readonly pack: CompiledPack;
@@ -46,13 +50,33 @@ export interface CheckOptions {
    * (neighbours.ts); absent or false: no targeting. The CLI turns the previous year on by default.
    */
   readonly neighbours?: NeighbourTargets | false;
+  /**
+   * Stops the run when aborted (the CLI aborts on SIGINT): the result holds what was done so far,
+   * with `stopped.reason` `interrupted`.
+   */
+  readonly signal?: AbortSignal;
+  /** Overall budget: when it runs out the run stops with what it found (`stopped.reason` `max-time`). */
+  readonly maxTimeMs?: number;
+  /**
+   * Idle watchdog: when neither an answer from the implementation nor work of the harness has been
+   * seen for this long, the run stops (`stopped.reason` `idle`, exit code 3).
+   */
+  readonly idleTimeoutMs?: number;
 }
+
+/** What the implementation answered for a member one time: an outcome, or no valid answer. */
+export type GivenAnswer =
+  { readonly outcome: Outcome } | { readonly failure: ImplementationFailure };
 
 /** One distinct disagreement (or implementation failure), shrunk to a minimal member. */
 export interface Finding {
   readonly productLine: ProductLine;
-  /** `discrepancy`: a different answer; `failure`: no valid answer (crash, timeout, invalid). */
-  readonly kind: 'discrepancy' | 'failure';
+  /**
+   * `discrepancy`: a different answer; `failure`: no valid answer (crash, timeout, invalid);
+   * `inconsistent`: asked again about the same member, the implementation answered differently
+   * (it is flaky or stateful), so the finding could not be replayed or shrunk.
+   */
+  readonly kind: 'discrepancy' | 'failure' | 'inconsistent';
   /** Groups findings: population and deciding clause(s), or the failure kind. */
   readonly key: string;
   readonly difference?: OutcomeDifference;
@@ -71,6 +95,8 @@ export interface Finding {
   readonly implementationOutcome?: Outcome;
   /** The implementation gave the neighbour's answer (another year's or product line's rules). */
   readonly matchesNeighbour?: MatchesNeighbour;
+  /** For `inconsistent`: the answer that made the finding, and the answer when asked again. */
+  readonly inconsistency?: { readonly first: GivenAnswer; readonly second: GivenAnswer };
 }
 
 export interface ProductLineResult {
@@ -84,6 +110,8 @@ export interface ProductLineResult {
   readonly durationMs: number;
   /** The implementation stopped working during this product line; counts are up to that point. */
   readonly stopped?: true;
+  /** The run was stopped during this product line; counts are up to that point. */
+  readonly cutShort?: StopReason;
   /** Neighbour targeting on this product line, when asked for. */
   readonly targeting?: readonly TargetingInfo[];
   /** Clause outcomes the reference showed over the screened cases (not the shrinks). */
@@ -106,7 +134,20 @@ export interface CheckResult {
     readonly message: string;
     readonly stderr?: string;
   };
-  /** 0 agreement, 1 discrepancies, 3 the implementation failed to run (ARCHITECTURE.md). */
+  /**
+   * Set when the run stopped before it was done (interrupted, out of time, idle); the product lines
+   * not reached are missing, and the last one is marked `cutShort`.
+   */
+  readonly stopped?: {
+    readonly reason: StopReason;
+    readonly message: string;
+    readonly productLine: ProductLine;
+    readonly afterMs: number;
+  };
+  /**
+   * 0 agreement, 1 discrepancies, 3 the implementation failed to run, or the run stopped before it
+   * could reach a verdict (docs/contract.md).
+   */
   readonly exitCode: 0 | 1 | 3;
 }
 
@@ -114,6 +155,9 @@ interface Screened {
   readonly key: string;
   readonly index: number;
   count: number;
+  /** The first case that showed it, as judged then. */
+  readonly member: Member;
+  readonly verdict: Verdict;
 }
 
 /**
@@ -125,27 +169,49 @@ interface Screened {
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const results: ProductLineResult[] = [];
   let aborted: CheckResult['aborted'];
-  for (const productLine of options.productLines) {
-    try {
-      const result = await checkProductLine(options, productLine);
-      results.push(result);
-      options.onProductLine?.(result);
-    } catch (e) {
-      if (!(e instanceof LineAborted)) throw e;
-      // Keep what this product line had computed before the implementation stopped working.
-      const stopped = { ...e.partial, stopped: true as const };
-      results.push(stopped);
-      options.onProductLine?.(stopped);
-      aborted = {
-        productLine,
-        message: e.cause.message,
-        ...(e.cause.stderr !== undefined ? { stderr: e.cause.stderr } : {}),
-      };
-      break;
+  let stopped: CheckResult['stopped'];
+  const control = new RunControl(options);
+  try {
+    for (const productLine of options.productLines) {
+      try {
+        const result = await checkProductLine(options, productLine, control);
+        results.push(result);
+        options.onProductLine?.(result);
+        control.check();
+      } catch (e) {
+        if (e instanceof LineStopped) {
+          const cut = { ...e.partial, cutShort: e.reason };
+          results.push(cut);
+          options.onProductLine?.(cut);
+        } else if (!(e instanceof LineAborted) && !(e instanceof RunStopped)) throw e;
+        if (e instanceof LineAborted) {
+          // Keep what this product line had computed before the implementation stopped working.
+          const partial = { ...e.partial, stopped: true as const };
+          results.push(partial);
+          options.onProductLine?.(partial);
+          aborted = {
+            productLine,
+            message: e.cause.message,
+            ...(e.cause.stderr !== undefined ? { stderr: e.cause.stderr } : {}),
+          };
+        } else {
+          stopped = {
+            reason: e instanceof LineStopped ? e.reason : (control.reason ?? 'interrupted'),
+            message: control.message,
+            productLine,
+            afterMs: control.elapsedMs(),
+          };
+        }
+        break;
+      }
     }
+  } finally {
+    control.dispose();
   }
   const failed = aborted !== undefined || results.some((r) => r.failedCases > 0);
   const discrepant = results.some((r) => r.discrepantCases > 0);
+  // A run cut short has no verdict unless it already found something wrong; an idle run is stuck.
+  const noVerdict = stopped !== undefined && (stopped.reason === 'idle' || !discrepant);
   return {
     measure: options.measure.id,
     year: options.measure.year,
@@ -157,13 +223,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...(options.path !== undefined ? { path: options.path } : {}),
     productLines: results,
     ...(aborted ? { aborted } : {}),
-    exitCode: failed ? 3 : discrepant ? 1 : 0,
+    ...(stopped ? { stopped } : {}),
+    exitCode: failed || noVerdict ? 3 : discrepant ? 1 : 0,
   };
 }
 
 async function checkProductLine(
   options: CheckOptions,
   productLine: ProductLine,
+  control: RunControl,
 ): Promise<ProductLineResult> {
   const started = performance.now();
   const { measure, implementation } = options;
@@ -177,78 +245,80 @@ async function checkProductLine(
     neighbours,
     seed,
   );
-  const judge = new Judge(measure, request, implementation, productLine);
+  const judge = new Judge(measure, request, implementation, productLine, control);
   const coverage = new CoverageAccumulator(measure, productLine);
 
-  let screened: Screened[];
+  const byKey = new Map<string, Screened>();
   let cases = 0;
   let discrepantCases = 0;
   let failedCases = 0;
-  if (options.path !== undefined) {
-    const index = Number(options.path.split(':')[0]);
-    const first = await judge.judge([
-      { member: replayValue(arbitrary, seed, options.path), index },
-    ]);
-    const verdict = first[0];
-    if (verdict) coverage.add(verdict.reference);
-    cases = 1;
-    screened = verdict?.key !== undefined ? [{ key: verdict.key, index, count: 1 }] : [];
-    if (verdict?.key !== undefined) {
-      if (verdict.key.startsWith('failure:')) failedCases = 1;
-      else discrepantCases = 1;
-    }
-  } else {
-    const members = fc.sample(arbitrary, { seed, numRuns: options.runs });
-    const byKey = new Map<string, Screened>();
-    const batchSize = options.batchSize ?? 256;
-    cases = 0;
-    for (let start = 0; start < members.length; start += batchSize) {
-      const batch = members
-        .slice(start, start + batchSize)
-        .map((member, i) => ({ member, index: start + i }));
-      let verdicts: Verdict[];
-      try {
-        verdicts = await judge.judge(batch);
-      } catch (e) {
-        if (!(e instanceof ImplementationError)) throw e;
-        throw new LineAborted(e, partial(byKey.size, []));
-      }
-      cases += batch.length;
-      for (const verdict of verdicts) {
-        coverage.add(verdict.reference);
-        if (verdict.key === undefined) continue;
-        if (verdict.key.startsWith('failure:')) failedCases += 1;
-        else discrepantCases += 1;
-        const seen = byKey.get(verdict.key);
-        if (seen) seen.count += 1;
-        else byKey.set(verdict.key, { key: verdict.key, index: verdict.index, count: 1 });
-      }
-    }
-    screened = [...byKey.values()].sort((a, b) => a.index - b.index);
-  }
-
-  const maxFindings = options.maxFindings ?? 5;
   const findings: Finding[] = [];
-  for (const s of screened.slice(0, maxFindings)) {
-    try {
+  /** Screened keys whose finding is in `findings` (an inconsistent one has a key of its own). */
+  const shrunkKeys = new Set<string>();
+  const note = (verdict: Verdict): void => {
+    coverage.add(verdict.reference);
+    if (verdict.key === undefined) return;
+    if (verdict.key.startsWith('failure:')) failedCases += 1;
+    else discrepantCases += 1;
+    const seen = byKey.get(verdict.key);
+    if (seen) seen.count += 1;
+    else {
+      const { key, index, member } = verdict;
+      byKey.set(key, { key, index, count: 1, member, verdict });
+    }
+  };
+  const maxFindings = options.maxFindings ?? 5;
+  const screenedInOrder = (): Screened[] => [...byKey.values()].sort((a, b) => a.index - b.index);
+
+  try {
+    if (options.path !== undefined) {
+      const index = Number(options.path.split(':')[0]);
+      const member = replayValue(arbitrary, seed, options.path);
+      const [verdict] = await judge.judge([{ member, index }]);
+      cases = 1;
+      if (verdict) note(verdict);
+    } else {
+      const members = fc.sample(arbitrary, { seed, numRuns: options.runs });
+      const batchSize = options.batchSize ?? 256;
+      for (let start = 0; start < members.length; start += batchSize) {
+        const batch = members
+          .slice(start, start + batchSize)
+          .map((member, i) => ({ member, index: start + i }));
+        const verdicts = await judge.judge(batch);
+        cases += batch.length;
+        verdicts.forEach(note);
+      }
+    }
+    for (const s of screenedInOrder().slice(0, maxFindings)) {
       const f = await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed);
       const matches = f.difference && matchingNeighbour(neighbours, f.member, f.difference);
       findings.push(matches ? { ...f, matchesNeighbour: matches } : f);
-    } catch (e) {
-      if (!(e instanceof ImplementationError)) throw e;
-      throw new LineAborted(e, partial(screened.length, findings));
+      shrunkKeys.add(s.key);
     }
+  } catch (e) {
+    if (e instanceof ImplementationError) throw new LineAborted(e, partial(unshrunk()));
+    if (e instanceof RunStopped) throw new LineStopped(e.reason, partial(unshrunk()));
+    throw e;
   }
-  return partial(screened.length, findings);
+  return partial(findings);
 
-  function partial(distinct: number, shrunk: readonly Finding[]): ProductLineResult {
+  /** The findings so far, and those not shrunk yet as they were first seen (up to the limit). */
+  function unshrunk(): Finding[] {
+    const rest = screenedInOrder()
+      .filter((s) => !shrunkKeys.has(s.key))
+      .slice(0, Math.max(0, maxFindings - findings.length))
+      .map((s) => findingAsSeen(judge, s, options.path ?? String(s.index), options.seed));
+    return [...findings, ...rest];
+  }
+
+  function partial(reported: readonly Finding[]): ProductLineResult {
     return {
       productLine,
       cases,
       discrepantCases,
       failedCases,
-      findings: shrunk,
-      unreportedFindings: Math.max(0, distinct - shrunk.length),
+      findings: reported,
+      unreportedFindings: Math.max(0, byKey.size - reported.length),
       durationMs: performance.now() - started,
       ...(targeting.length > 0 ? { targeting } : {}),
       coverage: coverage.result(),
@@ -263,6 +333,16 @@ class LineAborted extends Error {
     readonly partial: ProductLineResult,
   ) {
     super(cause.message);
+  }
+}
+
+/** The run was stopped part way through a product line. */
+class LineStopped extends Error {
+  constructor(
+    readonly reason: StopReason,
+    readonly partial: ProductLineResult,
+  ) {
+    super(`run stopped: ${reason}`);
   }
 }
 
@@ -290,7 +370,10 @@ function replayValue(arbitrary: Arbitrary<Member>, seed: number, path: string): 
 
 /**
  * Shrinks one finding: fast-check replays the run at the finding's index and shrinks while the
- * same finding (same key) persists, so shrinking cannot wander to a different bug.
+ * same finding (same key) persists, so shrinking cannot wander to a different bug. The shrunk
+ * member is asked again to confirm it. When the implementation answers the replayed or the
+ * shrunk member differently from the time before, the finding is `inconsistent` (flaky or
+ * stateful), with both answers.
  */
 async function shrinkFinding(
   judge: Judge,
@@ -302,11 +385,28 @@ async function shrinkFinding(
 ): Promise<Finding> {
   const timeout = screened.key === 'failure:timeout';
   let shrinkSteps = 0;
+  let replayed: { member: Member; verdict: Verdict } | undefined;
+  let lastFailing: { member: Member; verdict: Verdict } | undefined;
+  let interruption: ImplementationError | RunStopped | undefined;
   const result = await fc.check(
     fc.asyncProperty(arbitrary, async (member) => {
-      const [verdict] = await judge.judge([{ member, index: screened.index }]);
-      const holds = verdict?.key !== screened.key;
-      if (!holds) shrinkSteps += 1;
+      // Once the run is stopped or the implementation is gone, let fast-check finish at once.
+      if (interruption !== undefined) return true;
+      let verdict: Verdict | undefined;
+      try {
+        [verdict] = await judge.judge([{ member, index: screened.index }]);
+      } catch (e) {
+        if (!(e instanceof ImplementationError) && !(e instanceof RunStopped)) throw e;
+        interruption = e;
+        return true;
+      }
+      if (!verdict) return true;
+      replayed ??= { member, verdict };
+      const holds = verdict.key !== screened.key;
+      if (!holds) {
+        shrinkSteps += 1;
+        lastFailing = { member, verdict };
+      }
       return holds;
     }),
     {
@@ -316,24 +416,71 @@ async function shrinkFinding(
       endOnFailure: timeout,
     },
   );
-  const member = result.counterexample?.[0];
-  if (!result.failed || member === undefined) {
-    throw new Error(`finding ${screened.key} at case ${screened.index} did not reproduce`);
+  if (interruption !== undefined) throw interruption;
+  // The property itself threw (a bug in the harness, not the implementation's answer).
+  if (result.failed && lastFailing === undefined && result.errorInstance !== null) {
+    throw result.errorInstance instanceof Error
+      ? result.errorInstance
+      : new Error('the property failed without a verdict');
   }
-  const [verdict] = await judge.judge([{ member, index: screened.index }]);
-  if (!verdict || verdict.key === undefined)
-    throw new Error(`shrunk finding ${screened.key} did not reproduce`);
+  const path = result.counterexamplePath ?? replayPath ?? String(screened.index);
+  if (!result.failed || !lastFailing) {
+    // The member that showed the finding, asked again, did not show it.
+    const second = replayed ?? {
+      member: screened.member,
+      verdict: (await judge.judge([{ member: screened.member, index: screened.index }]))[0],
+    };
+    return inconsistentFinding(judge, screened, screened.member, screened.verdict, second.verdict, {
+      path: replayPath ?? String(screened.index),
+      seed: runSeed,
+    });
+  }
+  // Asked twice more, one after the other, so that an implementation wrong on every n-th call
+  // cannot pass off a member it happened to be wrong about (a hang is asked once: it costs a timeout).
+  let verdict: Verdict | undefined = lastFailing.verdict;
+  for (let i = 0; i < (timeout ? 1 : 2); i += 1) {
+    [verdict] = await judge.judge([{ member: lastFailing.member, index: screened.index }]);
+    if (!verdict || verdict.key !== screened.key) {
+      return inconsistentFinding(
+        judge,
+        screened,
+        lastFailing.member,
+        lastFailing.verdict,
+        verdict,
+        {
+          path,
+          seed: runSeed,
+        },
+      );
+    }
+  }
+  return {
+    ...findingOf(judge, verdict, lastFailing.member, screened.count),
+    seed: runSeed,
+    path,
+    shrinkSteps: Math.max(0, shrinkSteps - 1),
+  };
+}
+
+/** A finding as screening first saw it, unshrunk (the run stopped before it could be shrunk). */
+function findingAsSeen(judge: Judge, s: Screened, path: string, seed: number): Finding {
+  return { ...findingOf(judge, s.verdict, s.member, s.count), seed, path, shrinkSteps: 0 };
+}
+
+function findingOf(
+  judge: Judge,
+  verdict: Verdict,
+  member: Member,
+  occurrences: number,
+): Omit<Finding, 'seed' | 'path' | 'shrinkSteps'> {
   return {
     productLine: judge.productLine,
     kind: verdict.failure ? 'failure' : 'discrepancy',
-    key: verdict.key,
+    key: verdict.key ?? '',
     ...(verdict.difference ? { difference: verdict.difference } : {}),
     ...(verdict.failure ? { failure: verdict.failure } : {}),
     decidingClauses: verdict.deciding,
-    occurrences: screened.count,
-    seed: runSeed,
-    path: result.counterexamplePath ?? String(screened.index),
-    shrinkSteps: Math.max(0, shrinkSteps - 1),
+    occurrences,
     member,
     request: judge.request,
     reference: verdict.reference,
@@ -341,8 +488,44 @@ async function shrinkFinding(
   };
 }
 
+function inconsistentFinding(
+  judge: Judge,
+  screened: Screened,
+  member: Member,
+  first: Verdict,
+  second: Verdict | undefined,
+  at: { readonly path: string; readonly seed: number },
+): Finding {
+  return {
+    productLine: judge.productLine,
+    kind: 'inconsistent',
+    key: `inconsistent:${screened.key}`,
+    decidingClauses: first.deciding,
+    occurrences: screened.count,
+    seed: at.seed,
+    path: at.path,
+    shrinkSteps: 0,
+    member,
+    request: judge.request,
+    reference: first.reference,
+    inconsistency: {
+      first: givenAnswer(first),
+      second: second
+        ? givenAnswer(second)
+        : { failure: { kind: 'invalid', message: 'no answer for this case' } },
+    },
+  };
+}
+
+function givenAnswer(verdict: Verdict): GivenAnswer {
+  if (verdict.failure) return { failure: verdict.failure };
+  if (verdict.outcome) return { outcome: verdict.outcome };
+  return { failure: { kind: 'invalid', message: 'no answer for this case' } };
+}
+
 interface Verdict {
   readonly index: number;
+  readonly member: Member;
   /** Undefined when the implementation agrees with the reference. */
   readonly key: string | undefined;
   readonly reference: Evaluation;
@@ -360,15 +543,25 @@ class Judge {
     readonly request: Request,
     private readonly implementation: Implementation,
     readonly productLine: ProductLine,
+    private readonly control: RunControl,
   ) {}
 
   async judge(batch: readonly { member: Member; index: number }[]): Promise<Verdict[]> {
+    this.control.check();
+    this.control.progress();
     const cases: Case[] = batch.map(({ member }) => ({
       id: `${this.productLine}-${String(this.next++)}`,
       request: this.request,
       member,
     }));
-    const answers: CaseAnswer[] = await this.implementation.evaluate(cases);
+    const answers: CaseAnswer[] = await this.control.race(
+      this.implementation.evaluate(cases, {
+        onProgress: () => {
+          this.control.progress();
+        },
+      }),
+    );
+    this.control.progress();
     const byId = new Map(answers.map((a) => [a.id, a]));
     return batch.map(({ member, index }, i) => {
       const reference = evaluateMeasure(this.measure, this.request, member);
@@ -378,11 +571,12 @@ class Judge {
           kind: 'invalid',
           message: 'no answer for this case',
         };
-        return { index, key: 'failure:invalid', reference, failure, deciding: [] };
+        return { index, member, key: 'failure:invalid', reference, failure, deciding: [] };
       }
       if (!answer.ok) {
         return {
           index,
+          member,
           key: `failure:${answer.failure.kind}`,
           reference,
           failure: answer.failure,
@@ -390,11 +584,13 @@ class Judge {
         };
       }
       const difference = compareOutcomes(reference.outcome, answer.outcome);
-      if (!difference)
-        return { index, key: undefined, reference, outcome: answer.outcome, deciding: [] };
+      if (!difference) {
+        return { index, member, key: undefined, reference, outcome: answer.outcome, deciding: [] };
+      }
       const deciding = decidingFor(reference, difference);
       return {
         index,
+        member,
         key: `${difference.population}:${deciding.join(',')}`,
         reference,
         outcome: answer.outcome,

@@ -134,6 +134,37 @@ export const PROBLEM_CODES = {
 
   // Implementations
   'command/invalid': { exit: 3, meaning: 'an implementation command line does not parse' },
+  'impl/not-found': {
+    exit: 3,
+    meaning: 'the implementation command is not on PATH or its module cannot be found',
+  },
+  'impl/cannot-start': { exit: 3, meaning: 'the implementation process could not be started' },
+  'impl/load-failed': { exit: 3, meaning: 'the implementation module failed to load' },
+  'impl/no-evaluate': {
+    exit: 3,
+    meaning: 'the implementation module exports no evaluate function',
+  },
+  'impl/startup-timeout': {
+    exit: 3,
+    meaning: 'the implementation gave no first answer within --startup-timeout',
+  },
+  'impl/timeout': { exit: 3, meaning: 'the implementation did not answer a case within --timeout' },
+  'impl/exited': {
+    exit: 3,
+    meaning: 'the implementation ended (exit code 0 or process.exit) during the run',
+  },
+  'impl/crashed': {
+    exit: 3,
+    meaning: 'the implementation crashed or exited with an error on a case',
+  },
+  'impl/invalid-output': {
+    exit: 3,
+    meaning: 'the implementation answered something that is not a valid outcome',
+  },
+  'impl/interrupted': {
+    exit: 3,
+    meaning: 'the run was stopped (signal, --max-time, idle watchdog) with the implementation',
+  },
 
   // measurecheck itself
   internal: { exit: 70, meaning: 'an unexpected error: a bug in measurecheck, please report it' },

@@ -1,5 +1,5 @@
 import { renderClauseTree } from '../engine/explain.ts';
-import type { CheckResult, Finding, ProductLineResult } from '../harness/check.ts';
+import type { CheckResult, Finding, GivenAnswer, ProductLineResult } from '../harness/check.ts';
 import { traceOf } from '../harness/check.ts';
 import { describeNeighbourMatch } from '../harness/neighbours.ts';
 import { formatCoverage } from './clauseCoverageText.ts';
@@ -34,14 +34,16 @@ export class ConsoleReporter implements Reporter {
     const distinct = r.findings.length + r.unreportedFindings;
     const status = r.stopped
       ? `stopped: the implementation failed repeatedly after ${r.cases} cases`
-      : r.discrepantCases + r.failedCases === 0
-        ? 'agree'
-        : [
-            r.discrepantCases > 0 ? `${r.discrepantCases} discrepant` : '',
-            r.failedCases > 0 ? `${r.failedCases} failed to run` : '',
-          ]
-            .filter(Boolean)
-            .join(', ') + ` (${distinct} distinct)`;
+      : r.cutShort
+        ? `cut short (${r.cutShort}) after ${r.cases} cases`
+        : r.discrepantCases + r.failedCases === 0
+          ? 'agree'
+          : [
+              r.discrepantCases > 0 ? `${r.discrepantCases} discrepant` : '',
+              r.failedCases > 0 ? `${r.failedCases} failed to run` : '',
+            ]
+              .filter(Boolean)
+              .join(', ') + ` (${distinct} distinct)`;
     this.options.write(
       `${r.productLine.padEnd(11)} ${String(r.cases).padStart(6)} cases  ${status}  ${(r.durationMs / 1000).toFixed(1)}s\n`,
     );
@@ -59,6 +61,13 @@ export class ConsoleReporter implements Reporter {
           (result.aborted.stderr && !result.aborted.message.includes(result.aborted.stderr.trim())
             ? `stderr:\n${indent(result.aborted.stderr, '  ')}\n`
             : ''),
+      );
+    }
+    if (result.stopped) {
+      w(
+        `\nSTOPPED (${result.stopped.reason}) on ${result.stopped.productLine} after ` +
+          `${(result.stopped.afterMs / 1000).toFixed(1)}s: ${result.stopped.message}; ` +
+          'the counts and findings above are what was done until then.\n',
       );
     }
     if (this.options.coverage === true) {
@@ -79,7 +88,13 @@ export class ConsoleReporter implements Reporter {
           : '';
       w(
         `FAILED: ${findings.length} distinct finding(s) in ${total} cases (${lines})${more}. ` +
-          `Exit ${result.exitCode}: ${result.exitCode === 3 ? 'the implementation failed to run' : 'discrepancies'}.\n`,
+          `Exit ${result.exitCode}: ${
+            result.exitCode === 1
+              ? 'discrepancies'
+              : result.aborted || result.productLines.some((r) => r.failedCases > 0)
+                ? 'the implementation failed to run'
+                : 'no verdict: the run stopped before it was done'
+          }.\n`,
       );
     }
   }
@@ -89,7 +104,14 @@ export class ConsoleReporter implements Reporter {
     const yesNo = (v: boolean | string | undefined) =>
       v === true ? 'yes' : v === false ? 'no' : (v ?? '(none)');
     const where = `${result.measure} ${result.year} ${f.productLine}`;
-    if (f.failure) {
+    if (f.inconsistency) {
+      out.push(
+        `INCONSISTENT ${n} of ${of}: ${where}: the implementation gave different answers for the same member (flaky or stateful)`,
+      );
+      out.push(`  first:  ${describeGiven(f.inconsistency.first)}`);
+      out.push(`  again:  ${describeGiven(f.inconsistency.second)}`);
+      out.push(`  reference: ${describeGiven({ outcome: f.reference.outcome })}`);
+    } else if (f.failure) {
       out.push(
         `FAILURE ${n} of ${of}: ${where}: the implementation gave no valid answer (${f.failure.kind})`,
       );
@@ -118,6 +140,19 @@ export class ConsoleReporter implements Reporter {
     out.push(`  replay: ${this.options.replayCommand(f)}`);
     return out.join('\n');
   }
+}
+
+function describeGiven(answer: GivenAnswer): string {
+  if ('failure' in answer)
+    return `no valid answer (${answer.failure.kind}): ${answer.failure.message}`;
+  const o = answer.outcome;
+  const numerator =
+    typeof o.numerator === 'boolean' ? String(o.numerator) : JSON.stringify(o.numerator);
+  return (
+    `initialPopulation=${String(o.initialPopulation)} denominator=${String(o.denominator)} ` +
+    `denominatorExclusion=${String(o.denominatorExclusion)} numerator=${numerator}` +
+    (o.stratum !== undefined ? ` stratum=${o.stratum}` : '')
+  );
 }
 
 /** Every line of `text` with `prefix` in front. */

@@ -29,12 +29,16 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
             `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${r.cases} cases agree`)}" time="${seconds}"/>`,
           ]
         : r.findings.map((f) => {
-            const title = f.difference
-              ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
-              : `implementation failed: ${f.failure?.kind ?? '?'}`;
-            const message = f.difference
-              ? `implementation ${String(f.difference.implementation)}, reference ${String(f.difference.reference)}`
-              : (f.failure?.message ?? '');
+            const title = f.inconsistency
+              ? 'the implementation gave different answers for the same member'
+              : f.difference
+                ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
+                : `implementation failed: ${f.failure?.kind ?? '?'}`;
+            const message = f.inconsistency
+              ? `first ${JSON.stringify(f.inconsistency.first)}, then ${JSON.stringify(f.inconsistency.second)}`
+              : f.difference
+                ? `implementation ${String(f.difference.implementation)}, reference ${String(f.difference.reference)}`
+                : (f.failure?.message ?? '');
             const body = [
               ...formatMember(f.member, `${result.year}-12-31`),
               ...(f.failure?.stderr ? ['stderr:', f.failure.stderr] : []),
@@ -47,7 +51,7 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
               `    </testcase>`
             );
           });
-    const failures = r.findings.filter((f) => f.kind === 'discrepancy').length;
+    const failures = r.findings.filter((f) => f.kind !== 'failure').length;
     const errors = r.findings.filter((f) => f.kind === 'failure').length;
     return (
       `  <testsuite name="${xml(`${name} ${r.productLine}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}">\n` +
@@ -59,6 +63,14 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
       `  <testsuite name="${xml(`${name} ${result.aborted.productLine}`)}" tests="1" failures="0" errors="1">\n` +
         `    <testcase classname="${xml(name)}" name="implementation could not run">\n` +
         `      <error message="${xml(result.aborted.message)}">${xml(result.aborted.stderr ?? '')}</error>\n` +
+        `    </testcase>\n  </testsuite>`,
+    );
+  }
+  if (result.stopped) {
+    suites.push(
+      `  <testsuite name="${xml(`${name} ${result.stopped.productLine}`)}" tests="1" failures="0" errors="1">\n` +
+        `    <testcase classname="${xml(name)}" name="run stopped (${result.stopped.reason})">\n` +
+        `      <error message="${xml(result.stopped.message)}"></error>\n` +
         `    </testcase>\n  </testsuite>`,
     );
   }

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ImplementationError } from '../../src/adapters/implementation.ts';
 import type { Case, CaseAnswer } from '../../src/adapters/implementation.ts';
-import { loadModuleImplementation } from '../../src/adapters/moduleAdapter.ts';
+import { loadModuleImplementation as load } from '../../src/adapters/moduleAdapter.ts';
+import type { ModuleOptions } from '../../src/adapters/moduleAdapter.ts';
+import type { ProcessImplementation } from '../../src/adapters/processAdapter.ts';
 import type { Outcome } from '../../src/model/outcome.ts';
 import { expectPopulations } from '../support/expectPopulations.ts';
 import {
@@ -14,6 +16,7 @@ import {
   casesFor,
   failureOf,
   fates,
+  isRunning,
   screenedAt50,
   tooYoungAt40,
   unscreenedAt60,
@@ -24,6 +27,20 @@ const scratch = mkdtempSync(join(tmpdir(), 'measurecheck-module-adapter-'));
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
+
+const opened: ProcessImplementation[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((impl) => impl.close()));
+});
+
+async function loadModuleImplementation(
+  path: string,
+  options?: ModuleOptions,
+): Promise<ProcessImplementation> {
+  const impl = await load(path, options);
+  opened.push(impl);
+  return impl;
+}
 
 function outcomeOf(answers: readonly CaseAnswer[], c: Case): Outcome {
   const answer = answers.find((a) => a.id === c.id);
@@ -86,6 +103,40 @@ describe('module adapter on misbehaving modules', () => {
     });
   });
 
+  it('reports a process.exit() as a crash of that member, and the harness lives on', async () => {
+    const impl = await loadModuleImplementation(
+      fixture(`${MISBEHAVING}exits-the-process-for-member-M-EXIT.ts`),
+    );
+    const answers = await impl.evaluate(casesFor(['M-1', 'M-EXIT', 'M-2']));
+
+    expect(fates(answers)).toEqual({ 'case-M-1': 'ok', 'case-M-EXIT': 'crash', 'case-M-2': 'ok' });
+    expect(failureOf(answers, 'case-M-EXIT').message).toContain('exited with code 0');
+    // The module runs in processes of its own, restarted after the exit.
+    expect(impl.pids).not.toContain(process.pid);
+    expect(impl.pids.length).toBeGreaterThan(1);
+    await impl.close();
+    expect(impl.pids.filter(isRunning)).toEqual([]);
+  });
+
+  it('reports a synchronous infinite loop as a timeout of that member and answers the others', async () => {
+    const impl = await loadModuleImplementation(
+      fixture(`${MISBEHAVING}loops-forever-on-member-M-LOOP.ts`),
+      { timeoutMs: 500 },
+    );
+    const answers = await impl.evaluate(casesFor(['M-1', 'M-LOOP', 'M-2']));
+
+    expect(fates(answers)).toEqual({
+      'case-M-1': 'ok',
+      'case-M-LOOP': 'timeout',
+      'case-M-2': 'ok',
+    });
+    const failure = failureOf(answers, 'case-M-LOOP');
+    expect(failure.message).toContain('evaluate did not return');
+    expect(failure.stderr).toContain('evaluating M-LOOP');
+    await impl.close();
+    expect(impl.pids.filter(isRunning)).toEqual([]);
+  });
+
   it('reports an outcome of the wrong shape as invalid, naming the field', async () => {
     const impl = await loadModuleImplementation(
       fixture(`${MISBEHAVING}answers-numerator-as-a-string-for-member-M-GARBAGE.ts`),
@@ -129,6 +180,7 @@ describe('module adapter on modules it cannot use', () => {
     const missing = join(scratch, 'no-such-implementation.ts');
     const error = await loadModuleImplementation(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImplementationError);
+    expect((error as ImplementationError).code).toBe('impl/not-found');
     expect(String(error)).toContain('cannot find the implementation module');
     expect(String(error)).toContain(missing);
   });
@@ -138,6 +190,7 @@ describe('module adapter on modules it cannot use', () => {
     writeFileSync(file, 'export function evaluate(request, member) {\n  return {;\n}\n');
     const error = await loadModuleImplementation(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImplementationError);
+    expect((error as ImplementationError).code).toBe('impl/load-failed');
     expect(String(error)).toContain(`cannot load the implementation module ${file}`);
   });
 
@@ -146,6 +199,7 @@ describe('module adapter on modules it cannot use', () => {
     writeFileSync(file, 'export function evaluateMember() {}\nexport const version = 1;\n');
     const error = await loadModuleImplementation(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImplementationError);
+    expect((error as ImplementationError).code).toBe('impl/no-evaluate');
     expect(String(error)).toContain('does not export an evaluate function');
     expect(String(error)).toContain('evaluateMember, version');
     expect(String(error)).toContain('export function evaluate(request, member)');

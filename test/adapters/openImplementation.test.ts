@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Implementation } from '../../src/adapters/implementation.ts';
 import { openImplementation } from '../../src/adapters/openImplementation.ts';
@@ -15,9 +16,15 @@ async function open(spec: string): Promise<Implementation> {
 }
 
 describe('openImplementation', () => {
-  it('loads a path to a TypeScript file as a module', async () => {
+  it('loads a path to a TypeScript file as a module, in a Node process of its own', async () => {
     const impl = await open('fixtures/implementations/col-e-correct.ts');
-    expect('pids' in impl).toBe(false);
+    const [pid] = 'pids' in impl && Array.isArray(impl.pids) ? (impl.pids as number[]) : [];
+    expect(pid).toBeDefined();
+    expect(pid).not.toBe(process.pid);
+    // The module is loaded by the module host, not started as a command (a .ts file is not executable).
+    if (process.platform === 'linux') {
+      expect(readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')).toContain('moduleHost.ts');
+    }
     expect(fates(await impl.evaluate([caseOf(screenedAt50)]))).toEqual({
       'case-M-SCREENED-50': 'ok',
     });

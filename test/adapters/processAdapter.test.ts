@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markedPids } from '../../src/adapters/_internals/markedProcesses.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImplementationError } from '../../src/adapters/implementation.ts';
 import { loadModuleImplementation } from '../../src/adapters/moduleAdapter.ts';
@@ -91,6 +93,8 @@ describe('process adapter on misbehaving implementations', () => {
     await expectNoProcessLeft(impl);
   });
 
+  // A 500 ms timeout although python3 may take longer than that to start (a version-manager shim, a
+  // loaded machine): start-up has its own allowance, so only the hang is a timeout.
   it('times out the member that hangs, kills the process, and answers the rest', async () => {
     const impl = await start(`python3 ${MISBEHAVING}hangs-on-member-M-HANG.py`, { timeoutMs: 500 });
     const answers = await impl.evaluate(casesFor(['M-1', 'M-HANG', 'M-2', 'M-3']));
@@ -139,6 +143,32 @@ describe('process adapter on misbehaving implementations', () => {
     await expectNoProcessLeft(impl);
   });
 
+  it('does not count a slow start against the per-case timeout', async () => {
+    const impl = await start(`python3 ${MISBEHAVING}starts-slowly-then-answers.py`, {
+      timeoutMs: 500,
+    });
+    const answers = await impl.evaluate([caseOf(screenedAt50), caseOf(unscreenedAt60)]);
+
+    expect(fates(answers)).toEqual({ 'case-M-SCREENED-50': 'ok', 'case-M-UNSCREENED-60': 'ok' });
+    await expectNoProcessLeft(impl);
+  });
+
+  it('kills what the implementation started in a session of its own (setsid) when it is closed', async () => {
+    const impl = await start(`node ${MISBEHAVING}leaves-a-setsid-grandchild.mjs`);
+    expect(fates(await impl.evaluate(casesFor(['M-1'])))).toEqual({ 'case-M-1': 'ok' });
+    const marked = markedPids(impl.marker);
+    if (process.platform === 'linux') {
+      // The implementation and its helper, which is in another session than the implementation.
+      expect(marked.length).toBeGreaterThanOrEqual(2);
+      const sessions = new Set(marked.map((pid) => readStat(pid)[5]));
+      expect(sessions.size).toBeGreaterThanOrEqual(2);
+    }
+    await impl.close();
+    expect(markedPids(impl.marker)).toEqual([]);
+    // Killed: gone, or a zombie waiting for init to reap it (it is no longer our child).
+    expect(marked.filter((pid) => isRunning(pid) && readStat(pid)[2] !== 'Z')).toEqual([]);
+  });
+
   it('gives up on an implementation that always crashes, with its stderr', async () => {
     const impl = await start(`python3 ${MISBEHAVING}always-crashes.py`);
     const error = await impl
@@ -146,6 +176,7 @@ describe('process adapter on misbehaving implementations', () => {
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ImplementationError);
+    expect((error as ImplementationError).code).toBe('impl/crashed');
     expect(String(error)).toContain('failed 6 times in a row');
     expect(String(error)).toContain("No module named 'measure_engine'");
     // It stays given up: a later call does not start it again.
@@ -161,6 +192,7 @@ describe('process adapter on commands it cannot start', () => {
     }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ImplementationError);
+    expect((error as ImplementationError).code).toBe('impl/not-found');
     expect(String(error)).toContain('no-such-measure-implementation was not found');
   });
 
@@ -171,3 +203,15 @@ describe('process adapter on commands it cannot start', () => {
     expect(String(error)).toContain('unterminated " quote');
   });
 });
+
+/** The fields of /proc/<pid>/stat after the command name (index 5 of the whole line: the session id). */
+function readStat(pid: number): string[] {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  } catch {
+    return []; // gone
+  }
+  const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ['', '', ...afterName];
+}
