@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateMeasure } from '../../src/engine/evaluate.ts';
 import { memberSchema } from '../../src/model/member.ts';
 import { formatProblem } from '../../src/model/problem.ts';
+import { measureClauses } from '../../src/rulepack/clauseTree.ts';
 import { loadPack } from '../../src/rulepack/compile.ts';
 import { fixturePack } from '../support/tempPacks.ts';
 
@@ -53,5 +54,32 @@ describe('a shared definition with onOrAfter on a clause id two measures define'
 
   it('does not count it before LATE’s anchor (a visit in October to December)', () => {
     expect(numerator('LATE')).toBe(false);
+  });
+});
+
+describe('compiled clauses of the two measures', () => {
+  const measureOf = (id: string) => {
+    const measure = pack.measures.get(id);
+    if (!measure) throw new Error(`the fixture pack has no ${id}`);
+    return measure;
+  };
+
+  it.each(['EARLY', 'LATE'])(
+    '%s reaches one anchor-visit clause, its own, also through the definition’s onOrAfter',
+    (id) => {
+      const measure = measureOf(id);
+      const anchors = measureClauses(measure, { anchors: true }).filter(
+        (c) => c.id === 'anchor-visit',
+      );
+      expect(anchors).toHaveLength(1);
+      expect(anchors[0]?.location.file).toContain(`${id.toLowerCase()}.yaml`);
+    },
+  );
+
+  it('shares a definition that names no measure clause: one isnp-medicare clause for both', () => {
+    const shared = pack.definitions.get('isnp-medicare');
+    expect(shared).toBeDefined();
+    expect(measureOf('EARLY').denominatorExclusion).toBe(shared);
+    expect(measureOf('LATE').denominatorExclusion).toBe(shared);
   });
 });
