@@ -51,8 +51,9 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
   for (const { file, doc } of source.measures) {
     const before = problems.length;
     const scope = newScope({ kind: 'measure', id: file.id }, namedClauses(file, doc));
+    const written = measureFileRoots(file);
     const roots: { population: RootPopulation; clause: CompiledClause }[] = [];
-    for (const root of measureFileRoots(file)) {
+    for (const root of written) {
       const clause = compileClause({ cx, scope, doc, path: root.path }, root.spec);
       if (clause) roots.push({ population: root.population, clause });
     }
@@ -63,7 +64,8 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
     const [denominatorExclusion] = of('denominatorExclusion');
     const numerators = of('numerator');
     const strata = of('stratum');
-    const complete = roots.length === measureFileRoots(file).length;
+    // A root that failed may have reported nothing new (a shared definition reported once).
+    const complete = roots.length === written.length;
     if (problems.length > before || !complete || !initialPopulation) continue;
     if (measures.has(file.id)) {
       problems.push({
