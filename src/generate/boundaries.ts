@@ -2,7 +2,10 @@ import { addDays, addMonths, ageOn, daysBetween, isLeapYear } from '../model/cal
 import type { IsoDate } from '../model/calendarDate.ts';
 import { CODE_SYSTEMS, SETTINGS } from '../model/member.ts';
 import type { CodeSystem, ProductLine, Setting, StatusKind } from '../model/member.ts';
+import { byKind, clauseChildren, measureRoots, walkClauses } from '../rulepack/clauseTree.ts';
+import type { KindTable } from '../rulepack/clauseTree.ts';
 import type {
+  ClauseOf,
   Comparator,
   CompiledClause,
   CompiledMeasure,
@@ -217,146 +220,33 @@ export interface BoundaryValueSet {
  * b.ages[0]?.points.map((p) => [p.birthDate, p.age]); // ages 45, 46, 75, 76 on 2025-12-31
  */
 export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
-  const ages: AgeBoundary[] = [];
-  const sexes = new Set<string>();
-  const enrollments: EnrollmentBoundary[] = [];
-  const events: EventBoundary[] = [];
-  const statuses: StatusBoundary[] = [];
-  const deaths: DeathBoundary[] = [];
-  const readings: ReadingBoundary[] = [];
-  const coverageClauses: Extract<CompiledClause, { kind: 'coverage' }>[] = [];
-  const valueSets = new Map<string, ValueSet>();
-  const drugs = new Set<string>();
-  const settings = new Set<Setting>();
-  const seen = new Set<CompiledClause>();
-  const scopes = new Map<CompiledClause, Scope>();
-
-  const visit = (clause: CompiledClause, outer: Scope): void => {
-    if (seen.has(clause)) return;
-    seen.add(clause);
-    const scope = clause.productLines
-      ? outer.filter((l) => clause.productLines?.has(l) === true)
-      : outer;
-    const common = { clauseId: clause.id, scope };
-    switch (clause.kind) {
-      case 'all':
-      case 'any':
-        for (const child of clause.children) visit(child, scope);
-        return;
-      case 'not':
-      case 'ref':
-        visit(clause.child, scope);
-        return;
-      case 'age':
-        ages.push({
-          ...common,
-          asOf: clause.asOf,
-          ...(clause.min !== undefined ? { min: clause.min } : {}),
-          ...(clause.max !== undefined ? { max: clause.max } : {}),
-          points: agePoints(clause.asOf, clause.min, clause.max),
-        });
-        return;
-      case 'sex':
-        for (const s of clause.sexes) sexes.add(s);
-        return;
-      case 'enrollment':
-        enrollments.push({
-          ...common,
-          ...(clause.anchor !== undefined ? { anchor: clause.anchor } : {}),
-          benefit: clause.benefit,
-          segments: clause.segments,
-        });
-        return;
-      case 'event': {
-        for (const vs of clause.valueSets) valueSets.set(vs.name, vs);
-        for (const d of clause.drugs ?? []) drugs.add(d);
-        for (const s of clause.settings ?? []) settings.add(s);
-        for (const s of clause.excludeSettings ?? []) settings.add(s);
-        // The clause an onOrAfter names is aimed at too, even where nothing else reaches it.
-        if (clause.onOrAfter) visit(clause.onOrAfter.clause, scope);
-        events.push({
-          ...common,
-          window: clause.window,
-          edges: windowEdges(clause.window),
-          records: [...clause.records],
-          valueSets: clause.valueSets.map((vs) => vs.name),
-          codes: clause.valueSets.flatMap((vs) =>
-            codesOf(vs).map((c) => ({ ...c, valueSet: vs.name })),
-          ),
-          nearMisses: nearMisses(clause.valueSets),
-          drugs: [...(clause.drugs ?? [])],
-          ...(clause.settings ? { settings: [...clause.settings] } : {}),
-          ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
-          minDistinctDates: clause.minDistinctDates,
-          ...(clause.modifiers ? { modifiers: [...clause.modifiers] } : {}),
-          ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
-          settingsOnly: clause.valueSets.length === 0 && clause.drugs === undefined,
-        });
-        return;
-      }
-      case 'reading': {
-        for (const vs of clause.valueSets) valueSets.set(vs.name, vs);
-        for (const s of clause.settings ?? []) settings.add(s);
-        for (const s of clause.excludeSettings ?? []) settings.add(s);
-        if (clause.onOrAfter) visit(clause.onOrAfter.clause, scope);
-        readings.push({
-          ...common,
-          window: clause.window,
-          edges: windowEdges(clause.window),
-          valueSets: clause.valueSets.map((vs) => vs.name),
-          codes: clause.valueSets.flatMap((vs) =>
-            codesOf(vs).map((c) => {
-              const unit = unitOf(c.system, c.code, vs.name);
-              return { ...c, valueSet: vs.name, ...(unit !== undefined ? { unit } : {}) };
-            }),
-          ),
-          nearMisses: nearMisses(clause.valueSets),
-          ...(clause.settings ? { settings: [...clause.settings] } : {}),
-          ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
-          sameDay: clause.sameDay,
-          tests: clause.tests.map((t) => ({
-            ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
-            comparator: t.comparator,
-            threshold: t.threshold,
-            ifMissing: t.ifMissing,
-            values: valuesAround(t.threshold),
-          })),
-          ifNone: clause.ifNone,
-          ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
-        });
-        return;
-      }
-      case 'coverage':
-        for (const vs of clause.valueSets) valueSets.set(vs.name, vs);
-        for (const d of clause.drugs ?? []) drugs.add(d);
-        // Finished once every event is known: its related events and index dates need them.
-        coverageClauses.push(clause);
-        scopes.set(clause, scope);
-        return;
-      case 'status':
-        statuses.push({
-          ...common,
-          kinds: [...clause.kinds],
-          window: clause.window,
-          edges: windowEdges(clause.window),
-        });
-        return;
-      case 'death':
-        deaths.push({ ...common, window: clause.window, edges: windowEdges(clause.window) });
-        return;
-    }
+  const into: Collected = {
+    ages: [],
+    sexes: new Set(),
+    enrollments: [],
+    events: [],
+    statuses: [],
+    deaths: [],
+    readings: [],
+    coverages: [],
+    valueSets: new Map(),
+    drugs: new Set(),
+    settings: new Set(),
   };
-
-  const all: Scope = measure.productLines;
-  const roots = [
-    measure.initialPopulation,
-    ...(measure.denominator ? [measure.denominator] : []),
-    ...(measure.denominatorExclusion ? [measure.denominatorExclusion] : []),
-    ...measure.rates.map((r) => r.numerator),
-    ...measure.strata.map((s) => s.when),
-  ];
-  for (const root of roots) visit(root, all);
-  const coverages = coverageClauses.map((c) => coverageBoundary(c, scopes.get(c) ?? all, events));
+  const roots = measureRoots(measure).map((r) => r.clause);
+  walkClauses(
+    roots,
+    (clause) => {
+      byKind(USES, clause)(into);
+      return true;
+    },
+    { anchors: true },
+  );
+  for (const { clause, scope } of aimOrder(measure)) byKind(AIMS, clause)(into, scope);
+  const events = into.events;
+  const coverages = into.coverages.map(({ clause, scope }) =>
+    coverageBoundary(clause, scope, events),
+  );
   const conjunctions = new Map<string, string[]>();
   for (const root of roots) {
     for (const way of waysToHold(root)) {
@@ -368,22 +258,201 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
     measure: measure.id,
     year: measure.year,
     productLines: measure.productLines,
-    ages,
-    sexes: [...sexes],
-    enrollments,
+    ages: into.ages,
+    sexes: [...into.sexes],
+    enrollments: into.enrollments,
     events,
-    statuses,
-    deaths,
-    readings,
+    statuses: into.statuses,
+    deaths: into.deaths,
+    readings: into.readings,
     coverages,
-    valueSets: [...valueSets.values()].map((vs) => ({ name: vs.name, codes: codesOf(vs) })),
-    drugs: [...drugs],
-    settings: SETTINGS.filter((s) => settings.has(s)),
+    valueSets: [...into.valueSets.values()].map((vs) => ({ name: vs.name, codes: codesOf(vs) })),
+    drugs: [...into.drugs],
+    settings: SETTINGS.filter((s) => into.settings.has(s)),
     conjunctions: [...conjunctions.values()],
     initialPopulationWays: uniqueWays(waysToHold(measure.initialPopulation)),
-    numeratorClauses: [...new Set(measure.rates.flatMap((r) => aimedClauseIds(r.numerator)))],
+    numeratorClauses: aimedClauseIds(measure.rates.map((r) => r.numerator)),
   };
 }
+
+/** What the aims of a measure's clauses are collected into, kind by kind. */
+interface Collected {
+  readonly ages: AgeBoundary[];
+  readonly sexes: Set<string>;
+  readonly enrollments: EnrollmentBoundary[];
+  readonly events: EventBoundary[];
+  readonly statuses: StatusBoundary[];
+  readonly deaths: DeathBoundary[];
+  readonly readings: ReadingBoundary[];
+  /** Finished once every event is known: their related events and index dates need them. */
+  readonly coverages: { clause: ClauseOf<'coverage'>; scope: Scope }[];
+  readonly valueSets: Map<string, ValueSet>;
+  readonly drugs: Set<string>;
+  readonly settings: Set<Setting>;
+}
+
+/**
+ * Each clause the measure reaches, once, with its scope (the product lines of the path that first
+ * reaches it), in the order aims are collected: depth first in pack order, except that a clause
+ * an `onOrAfter` names, when first reached through it, comes just before the clause naming it.
+ * The clause an onOrAfter names is aimed at too, even where nothing else reaches it.
+ */
+function aimOrder(measure: CompiledMeasure): { clause: CompiledClause; scope: Scope }[] {
+  const all: Scope = measure.productLines;
+  const scopes = new Map<CompiledClause, Scope>();
+  const order: CompiledClause[] = [];
+  walkClauses(
+    measureRoots(measure).map((r) => r.clause),
+    (clause, parent) => {
+      const outer = parent ? (scopes.get(parent) ?? all) : all;
+      const scope = clause.productLines
+        ? outer.filter((l) => clause.productLines?.has(l) === true)
+        : outer;
+      scopes.set(clause, scope);
+      const anchoredBy = parent && !clauseChildren(parent).includes(clause) ? parent : undefined;
+      if (anchoredBy) order.splice(order.indexOf(anchoredBy), 0, clause);
+      else order.push(clause);
+      return true;
+    },
+    { anchors: true },
+  );
+  return order.map((clause) => ({ clause, scope: scopes.get(clause) ?? all }));
+}
+
+/** What the records of each kind of clause read; a kind missing here is a compile error. */
+const USES = {
+  all: () => () => undefined,
+  any: () => () => undefined,
+  not: () => () => undefined,
+  ref: () => () => undefined,
+  age: () => () => undefined,
+  sex: () => () => undefined,
+  enrollment: () => () => undefined,
+  event: (clause) => (into) => {
+    for (const vs of clause.valueSets) into.valueSets.set(vs.name, vs);
+    for (const d of clause.drugs ?? []) into.drugs.add(d);
+    for (const s of clause.settings ?? []) into.settings.add(s);
+    for (const s of clause.excludeSettings ?? []) into.settings.add(s);
+  },
+  status: () => () => undefined,
+  death: () => () => undefined,
+  reading: (clause) => (into) => {
+    for (const vs of clause.valueSets) into.valueSets.set(vs.name, vs);
+    for (const s of clause.settings ?? []) into.settings.add(s);
+    for (const s of clause.excludeSettings ?? []) into.settings.add(s);
+  },
+  coverage: (clause) => (into) => {
+    for (const vs of clause.valueSets) into.valueSets.set(vs.name, vs);
+    for (const d of clause.drugs ?? []) into.drugs.add(d);
+  },
+} satisfies KindTable<(into: Collected) => void>;
+
+type Aim = (into: Collected, scope: Scope) => void;
+
+const nothing = (): Aim => () => undefined;
+
+/**
+ * The boundaries the generator aims at for each kind of clause (collected in aim order, see
+ * `aimOrder`; the value sets, drugs and settings they read are collected by `USES` in pack order):
+ * a kind missing here is a compile error.
+ */
+const AIMS = {
+  all: nothing,
+  any: nothing,
+  not: nothing,
+  ref: nothing,
+  age: (clause) => (into, scope) => {
+    into.ages.push({
+      clauseId: clause.id,
+      scope,
+      asOf: clause.asOf,
+      ...(clause.min !== undefined ? { min: clause.min } : {}),
+      ...(clause.max !== undefined ? { max: clause.max } : {}),
+      points: agePoints(clause.asOf, clause.min, clause.max),
+    });
+  },
+  sex: (clause) => (into) => {
+    for (const s of clause.sexes) into.sexes.add(s);
+  },
+  enrollment: (clause) => (into, scope) => {
+    into.enrollments.push({
+      clauseId: clause.id,
+      scope,
+      ...(clause.anchor !== undefined ? { anchor: clause.anchor } : {}),
+      benefit: clause.benefit,
+      segments: clause.segments,
+    });
+  },
+  event: (clause) => (into, scope) => {
+    into.events.push({
+      clauseId: clause.id,
+      scope,
+      window: clause.window,
+      edges: windowEdges(clause.window),
+      records: [...clause.records],
+      valueSets: clause.valueSets.map((vs) => vs.name),
+      codes: clause.valueSets.flatMap((vs) =>
+        codesOf(vs).map((c) => ({ ...c, valueSet: vs.name })),
+      ),
+      nearMisses: nearMisses(clause.valueSets),
+      drugs: [...(clause.drugs ?? [])],
+      ...(clause.settings ? { settings: [...clause.settings] } : {}),
+      ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
+      minDistinctDates: clause.minDistinctDates,
+      ...(clause.modifiers ? { modifiers: [...clause.modifiers] } : {}),
+      ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
+      settingsOnly: clause.valueSets.length === 0 && clause.drugs === undefined,
+    });
+  },
+  status: (clause) => (into, scope) => {
+    into.statuses.push({
+      clauseId: clause.id,
+      scope,
+      kinds: [...clause.kinds],
+      window: clause.window,
+      edges: windowEdges(clause.window),
+    });
+  },
+  death: (clause) => (into, scope) => {
+    into.deaths.push({
+      clauseId: clause.id,
+      scope,
+      window: clause.window,
+      edges: windowEdges(clause.window),
+    });
+  },
+  reading: (clause) => (into, scope) => {
+    into.readings.push({
+      clauseId: clause.id,
+      scope,
+      window: clause.window,
+      edges: windowEdges(clause.window),
+      valueSets: clause.valueSets.map((vs) => vs.name),
+      codes: clause.valueSets.flatMap((vs) =>
+        codesOf(vs).map((c) => {
+          const unit = unitOf(c.system, c.code, vs.name);
+          return { ...c, valueSet: vs.name, ...(unit !== undefined ? { unit } : {}) };
+        }),
+      ),
+      nearMisses: nearMisses(clause.valueSets),
+      ...(clause.settings ? { settings: [...clause.settings] } : {}),
+      ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
+      sameDay: clause.sameDay,
+      tests: clause.tests.map((t) => ({
+        ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
+        comparator: t.comparator,
+        threshold: t.threshold,
+        ifMissing: t.ifMissing,
+        values: valuesAround(t.threshold),
+      })),
+      ifNone: clause.ifNone,
+      ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
+    });
+  },
+  coverage: (clause) => (into, scope) => {
+    into.coverages.push({ clause, scope });
+  },
+} satisfies KindTable<Aim>;
 
 function onOrAfterOf(o: { clause: CompiledClause; occurrence: number }): OnOrAfterBoundary {
   return { clauseId: o.clause.id, occurrence: o.occurrence };
@@ -398,29 +467,37 @@ function uniqueWays(ways: readonly string[][]): string[][] {
   return [...out.values()];
 }
 
+/** The clauses records are aimed at: a kind missing here is a compile error. */
+const AIMED = {
+  all: () => false,
+  any: () => false,
+  not: () => false,
+  ref: () => false,
+  age: () => false,
+  sex: () => false,
+  enrollment: () => false,
+  event: () => true,
+  status: () => false,
+  death: () => false,
+  reading: () => true,
+  coverage: () => true,
+} satisfies KindTable<boolean>;
+
 /**
- * Ids of the event, reading and coverage clauses under `clause` (not the clauses their onOrAfter
- * names: records aimed at a clause with an onOrAfter carry those too).
+ * Ids of the event, reading and coverage clauses under `roots`, in pack order (not the clauses
+ * their onOrAfter names: records aimed at a clause with an onOrAfter carry those too).
  */
-function aimedClauseIds(clause: CompiledClause): string[] {
-  switch (clause.kind) {
-    case 'all':
-    case 'any':
-      return clause.children.flatMap(aimedClauseIds);
-    case 'not':
-    case 'ref':
-      return aimedClauseIds(clause.child);
-    case 'event':
-    case 'reading':
-    case 'coverage':
-      return [clause.id];
-    default:
-      return [];
-  }
+function aimedClauseIds(roots: readonly CompiledClause[]): string[] {
+  const ids = new Set<string>();
+  walkClauses(roots, (clause) => {
+    if (byKind(AIMED, clause)) ids.add(clause.id);
+    return true;
+  });
+  return [...ids];
 }
 
 function coverageBoundary(
-  clause: Extract<CompiledClause, { kind: 'coverage' }>,
+  clause: ClauseOf<'coverage'>,
   scope: Scope,
   events: readonly EventBoundary[],
 ): CoverageBoundary {
@@ -504,25 +581,33 @@ const MAX_WAYS = 64;
  * out: the generator reaches "absent" without help.
  */
 function waysToHold(clause: CompiledClause): string[][] {
-  switch (clause.kind) {
-    case 'event':
-      return [[clause.id]];
-    case 'ref':
-      return waysToHold(clause.child);
-    case 'any':
-      return clause.children.flatMap(waysToHold).slice(0, MAX_WAYS);
-    case 'all':
-      return clause.children.reduce<string[][]>(
-        (acc, child) =>
-          acc
-            .flatMap((a) => waysToHold(child).map((w) => [...new Set([...a, ...w])].sort()))
-            .slice(0, MAX_WAYS),
-        [[]],
-      );
-    default:
-      return [[]];
-  }
+  return byKind(WAYS, clause);
 }
+
+const noEvent = (): string[][] => [[]];
+
+/** `waysToHold` for each kind of clause: a kind missing here is a compile error. */
+const WAYS = {
+  event: (c) => [[c.id]],
+  ref: (c) => clauseChildren(c).flatMap(waysToHold),
+  any: (c) => clauseChildren(c).flatMap(waysToHold).slice(0, MAX_WAYS),
+  all: (c) =>
+    clauseChildren(c).reduce<string[][]>(
+      (acc, child) =>
+        acc
+          .flatMap((a) => waysToHold(child).map((w) => [...new Set([...a, ...w])].sort()))
+          .slice(0, MAX_WAYS),
+      [[]],
+    ),
+  not: noEvent,
+  age: noEvent,
+  sex: noEvent,
+  enrollment: noEvent,
+  status: noEvent,
+  death: noEvent,
+  reading: noEvent,
+  coverage: noEvent,
+} satisfies KindTable<string[][]>;
 
 /** `date` minus `years` whole years (Feb 29 becomes Feb 28 in a non-leap year). */
 function yearsBefore(date: IsoDate, years: number): IsoDate {

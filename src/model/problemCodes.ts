@@ -36,6 +36,11 @@ export const PROBLEM_CODES = {
   'pack/date-expression': { exit: 2, meaning: 'a date is not a date expression such as MY-12-31' },
   'pack/duplicate-definition': { exit: 2, meaning: 'a shared definition is defined twice' },
   'pack/unknown-definition': { exit: 2, meaning: 'a ref names no shared definition' },
+  'pack/cyclic-clause': { exit: 2, meaning: 'an onOrAfter chain of clauses leads back to itself' },
+  'pack/unbound-clause': {
+    exit: 2,
+    meaning: 'a shared definition names, through onOrAfter, a clause no measure gives it',
+  },
   'pack/cyclic-definition': { exit: 2, meaning: 'a shared definition refers to itself' },
   'pack/unknown-value-set': { exit: 2, meaning: 'a clause names a value set the pack lacks' },
   'pack/unknown-clause': { exit: 2, meaning: 'onOrAfter names a clause id the measure lacks' },

@@ -18,6 +18,11 @@ export interface CompiledPack {
   readonly productLines: readonly ProductLine[];
   readonly dir: string;
   readonly measures: ReadonlyMap<string, CompiledMeasure>;
+  /**
+   * Shared definitions compiled once for the whole pack, each the same clause in every measure
+   * that uses it. A definition whose `onOrAfter` names a measure's clause is compiled in each
+   * measure that uses it instead, and is not listed here.
+   */
   readonly definitions: ReadonlyMap<string, CompiledClause>;
   readonly valueSets: ReadonlyMap<string, ValueSet>;
 }

@@ -77,6 +77,31 @@ const CASES: readonly BadPackCase[] = [
     says: ['clause id "col-e-fobt" is used twice', 'col-e.yaml:15 and ', 'col-e.yaml:20', 'unique'],
   },
   {
+    name: 'unused-definition-names-a-measure-clause',
+    file: join('definitions', 'exclusions.yaml'),
+    line: 10,
+    code: 'pack/unbound-clause',
+    says: [
+      'onOrAfter names clause "col-e-fobt", which is not a shared definition',
+      'no measure does',
+      'hint: use "colonoscopy-after-fobt" (ref: colonoscopy-after-fobt) in a measure with an event clause "col-e-fobt"',
+    ],
+  },
+  {
+    name: 'definition-names-a-clause-the-measure-lacks',
+    file: join('definitions', 'exclusions.yaml'),
+    line: 10,
+    code: 'pack/unknown-clause',
+    says: ['onOrAfter names clause "col-e-referral", which does not exist in measure COL-E'],
+  },
+  {
+    name: 'onorafter-cycle',
+    file: MEASURE,
+    line: 29,
+    code: 'pack/cyclic-clause',
+    says: ['onOrAfter names clause "col-e-fobt"', 'must not form a cycle'],
+  },
+  {
     name: 'value-set-unknown-code-system',
     file: join('valuesets', 'col-e.csv'),
     line: 4,

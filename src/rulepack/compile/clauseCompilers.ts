@@ -1,0 +1,192 @@
+import { PRODUCT_LINES } from '../../model/member.ts';
+import type { ProductLine } from '../../model/member.ts';
+import type {
+  CompiledClause,
+  EnrollmentSegment,
+  GapAllowance,
+  OnOrAfter,
+  ReadingTest,
+} from '../compiled.ts';
+import type { ClauseKind, ClauseSpec } from '../schema.ts';
+import type { ValueSet } from '../valueSet.ts';
+import { below, dateOf, report, valueSetsNamed, windowOf } from './compileContext.ts';
+import type { ClauseSite, CommonFields } from './compileContext.ts';
+import { splitByCalendarYear } from './splitByCalendarYear.ts';
+
+/** A written clause of kind `K`: its `K` field is present. */
+export type SpecOf<K extends ClauseKind> = ClauseSpec & {
+  readonly [P in K]-?: NonNullable<ClauseSpec[P]>;
+};
+
+/**
+ * How a kind's compiler reaches the clauses it is linked to, in the scope of the clause being
+ * compiled: its children, the shared definitions it names (`ref`), the clause its `onOrAfter`
+ * names. Each takes the site of the link (its path in the file).
+ */
+export interface ClauseLinks {
+  clause(site: ClauseSite, spec: ClauseSpec): CompiledClause | undefined;
+  definition(site: ClauseSite, name: string): CompiledClause | undefined;
+  anchor(
+    site: ClauseSite,
+    ref: { readonly clause: string; readonly occurrence: number } | undefined,
+  ): { value?: OnOrAfter; ok: boolean };
+}
+
+/** Compiles one written clause of kind `K`; undefined when it has problems (reported at `site`). */
+export type ClauseCompiler<K extends ClauseKind> = (
+  spec: SpecOf<K>,
+  site: ClauseSite,
+  common: CommonFields,
+  links: ClauseLinks,
+) => CompiledClause | undefined;
+
+/** One compiler per clause kind: a kind missing here is a compile error. */
+export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> } = {
+  all: (spec, site, common, links) => {
+    const children = spec.all.map((c, i) => links.clause(below(site, 'all', i), c));
+    return allCompiled(children) ? { ...common, kind: 'all', children } : undefined;
+  },
+  any: (spec, site, common, links) => {
+    const children = spec.any.map((c, i) => links.clause(below(site, 'any', i), c));
+    return allCompiled(children) ? { ...common, kind: 'any', children } : undefined;
+  },
+  not: (spec, site, common, links) => {
+    const child = links.clause(below(site, 'not'), spec.not);
+    return child && { ...common, kind: 'not', child };
+  },
+  ref: (spec, site, common, links) => {
+    const child = links.definition(below(site, 'ref'), spec.ref);
+    if (!child) return undefined;
+    // A plain reference is the definition itself; one with its own id or scope wraps it.
+    if (spec.id === undefined && spec.productLines === undefined) return child;
+    return { ...common, kind: 'ref', definition: spec.ref, child };
+  },
+  age: (spec, site, common) => ({
+    ...common,
+    kind: 'age',
+    asOf: dateOf(site.cx, spec.age.asOf),
+    ...(spec.age.min !== undefined ? { min: spec.age.min } : {}),
+    ...(spec.age.max !== undefined ? { max: spec.age.max } : {}),
+  }),
+  sex: (spec, _site, common) => ({ ...common, kind: 'sex', sexes: new Set(spec.sex) }),
+  enrollment: (spec, site, common) => {
+    const e = spec.enrollment;
+    const segments = {} as Record<ProductLine, EnrollmentSegment[]>;
+    for (const line of PRODUCT_LINES) {
+      const allowance: GapAllowance = e.allowanceByProductLine?.[line] ?? e.allowance;
+      segments[line] = e.periods.flatMap((p, i) => {
+        const from = dateOf(site.cx, p.from);
+        const to = dateOf(site.cx, p.to);
+        if (from > to) {
+          report(site, ['enrollment', 'periods', i], {
+            code: 'pack/empty-period',
+            message: `enrollment period ${p.from}..${p.to} ends before it starts (${from}..${to})`,
+          });
+          return [];
+        }
+        return splitByCalendarYear(from, to, p.allowance ?? allowance);
+      });
+    }
+    return {
+      ...common,
+      kind: 'enrollment',
+      benefit: e.benefit,
+      segments,
+      ...(e.anchor !== undefined ? { anchor: dateOf(site.cx, e.anchor) } : {}),
+    };
+  },
+  event: (spec, site, common, links) => {
+    const e = spec.event;
+    const valueSets = valueSetsNamed(site, ['event', 'valueSets'], e.valueSets ?? []);
+    const after = links.anchor(below(site, 'event', 'onOrAfter'), e.onOrAfter);
+    if (!valueSets || !after.ok) return undefined;
+    return {
+      ...common,
+      kind: 'event',
+      valueSets,
+      ...(e.drugs ? { drugs: new Set(e.drugs.map((d) => d.toLowerCase())) } : {}),
+      records: new Set(e.records ?? ['claims', 'observations', 'dispensings']),
+      window: windowOf(site.cx, e.window),
+      ...(e.settings ? { settings: new Set(e.settings) } : {}),
+      ...(e.excludeSettings ? { excludeSettings: new Set(e.excludeSettings) } : {}),
+      minDistinctDates: e.minDistinctDates,
+      ...(e.modifiers ? { modifiers: new Set(e.modifiers.map((m) => m.toUpperCase())) } : {}),
+      ...(after.value ? { onOrAfter: after.value } : {}),
+    };
+  },
+  status: (spec, site, common) => ({
+    ...common,
+    kind: 'status',
+    kinds: new Set(spec.status.kinds),
+    window: windowOf(site.cx, spec.status.window),
+  }),
+  death: (spec, site, common) => ({
+    ...common,
+    kind: 'death',
+    window: windowOf(site.cx, spec.death.window),
+  }),
+  reading: (spec, site, common, links) => {
+    const r = spec.reading;
+    const valueSets = valueSetsNamed(site, ['reading', 'valueSets'], r.valueSets);
+    const after = links.anchor(below(site, 'reading', 'onOrAfter'), r.onOrAfter);
+    if (!valueSets || !after.ok) return undefined;
+    const tests: ReadingTest[] = [];
+    for (const [i, t] of r.require.entries()) {
+      let valueSet: ValueSet | undefined;
+      if (t.valueSet !== undefined) {
+        valueSet = valueSets.find((v) => v.name === t.valueSet);
+        if (!valueSet) {
+          report(site, ['reading', 'require', i, 'valueSet'], {
+            code: 'pack/unknown-value-set',
+            message: `reading test names value set "${t.valueSet}", which is not one of this reading's valueSets`,
+            hint: `use one of: ${r.valueSets.map((n) => `"${n}"`).join(', ')}`,
+          });
+          continue;
+        }
+      }
+      const comparator = (['below', 'atMost', 'above', 'atLeast'] as const).find(
+        (k) => t[k] !== undefined,
+      );
+      if (comparator === undefined) continue; // the schema requires one
+      tests.push({
+        ...(valueSet ? { valueSet } : {}),
+        comparator,
+        threshold: t[comparator] ?? 0,
+        ifMissing: t.ifMissing,
+      });
+    }
+    if (tests.length !== r.require.length) return undefined;
+    return {
+      ...common,
+      kind: 'reading',
+      valueSets,
+      window: windowOf(site.cx, r.window),
+      ...(after.value ? { onOrAfter: after.value } : {}),
+      ...(r.settings ? { settings: new Set(r.settings) } : {}),
+      ...(r.excludeSettings ? { excludeSettings: new Set(r.excludeSettings) } : {}),
+      sameDay: r.sameDay,
+      tests,
+      ifNone: r.ifNone,
+    };
+  },
+  coverage: (spec, site, common) => {
+    const c = spec.coverage;
+    const valueSets = valueSetsNamed(site, ['coverage', 'valueSets'], c.valueSets ?? []);
+    if (!valueSets) return undefined;
+    return {
+      ...common,
+      kind: 'coverage',
+      valueSets,
+      ...(c.drugs ? { drugs: new Set(c.drugs.map((d) => d.toLowerCase())) } : {}),
+      window: windowOf(site.cx, c.window),
+      atLeast: c.atLeast,
+      shiftSameDrug: c.shiftSameDrug,
+      endAtDeath: c.endAtDeath,
+      endAtDisenrollment: c.endAtDisenrollment,
+    };
+  },
+};
+
+function allCompiled(clauses: (CompiledClause | undefined)[]): clauses is CompiledClause[] {
+  return clauses.every((c) => c !== undefined);
+}
