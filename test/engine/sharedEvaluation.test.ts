@@ -7,43 +7,39 @@ import { evaluateMeasure, lineIndependent } from '../../src/engine/evaluate.ts';
 import type { SharedEvaluations } from '../../src/engine/evaluate.ts';
 import { memberArbitrary } from '../../src/generate/index.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import { shippedPackDir } from '../../src/rulepack/shipped.ts';
+import { shippedMeasure, shippedPack } from '../support/shippedPacks.ts';
 
-const loaded = loadPack(shippedPackDir(2025));
-if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-const pack = loaded.value;
+describe.each([...shippedPack(2025).measures.keys()])(
+  '%s 2025 with shared line-independent traces',
+  (id) => {
+    const measure = shippedMeasure(2025, id);
 
-describe.each([...pack.measures.keys()])('%s 2025 with shared line-independent traces', (id) => {
-  const measure = pack.measures.get(id);
-  if (!measure) throw new Error(`no ${id}`);
+    it('equals evaluating each product line on its own (outcome and trace)', () => {
+      const members = fc.oneof(
+        ...PRODUCT_LINES.map((productLine) =>
+          memberArbitrary(measure, { productLine, mode: 'rule-aware' }),
+        ),
+      );
+      fc.assert(
+        fc.property(members, (member) => {
+          const shared: SharedEvaluations = new Map();
+          for (const productLine of PRODUCT_LINES) {
+            const request = { measure: id, year: 2025, productLine };
+            const alone = evaluateMeasure(measure, request, member);
+            const together = evaluateMeasure(measure, request, member, shared);
+            expect(together).toEqual(alone);
+          }
+        }),
+        { numRuns: 300, seed: 2025 },
+      );
+    });
 
-  it('equals evaluating each product line on its own (outcome and trace)', () => {
-    const members = fc.oneof(
-      ...PRODUCT_LINES.map((productLine) =>
-        memberArbitrary(measure, { productLine, mode: 'rule-aware' }),
-      ),
-    );
-    fc.assert(
-      fc.property(members, (member) => {
-        const shared: SharedEvaluations = new Map();
-        for (const productLine of PRODUCT_LINES) {
-          const request = { measure: id, year: 2025, productLine };
-          const alone = evaluateMeasure(measure, request, member);
-          const together = evaluateMeasure(measure, request, member, shared);
-          expect(together).toEqual(alone);
-        }
-      }),
-      { numRuns: 300, seed: 2025 },
-    );
-  });
-
-  it('shares something: the initial population depends on the product line, some clause does not', () => {
-    expect(lineIndependent(measure.initialPopulation)).toBe(false);
-    const rate = measure.rates[0];
-    if (!rate) throw new Error('no rate');
-    // Every shipped numerator is made of events, readings or coverage, none scoped by line.
-    expect(lineIndependent(rate.numerator)).toBe(true);
-  });
-});
+    it('shares something: the initial population depends on the product line, some clause does not', () => {
+      expect(lineIndependent(measure.initialPopulation)).toBe(false);
+      const rate = measure.rates[0];
+      if (!rate) throw new Error('no rate');
+      // Every shipped numerator is made of events, readings or coverage, none scoped by line.
+      expect(lineIndependent(rate.numerator)).toBe(true);
+    });
+  },
+);

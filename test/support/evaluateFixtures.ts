@@ -10,22 +10,7 @@ import type { Evaluation } from '../../src/engine/trace.ts';
 import { productLineSchema } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
-import { shippedPackDir } from '../../src/rulepack/shipped.ts';
-
-const measures = new Map<number, CompiledMeasure>();
-
-function colE(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(shippedPackDir(year));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('COL-E');
-  if (!measure) throw new Error(`the shipped ${year} pack has no COL-E`);
-  measures.set(year, measure);
-  return measure;
-}
+import { shippedMeasure } from './shippedPacks.ts';
 
 /** Evaluates one `<year>:<productLine>:<path>` argument. */
 export function evaluateArgument(arg: string): Evaluation {
@@ -35,7 +20,11 @@ export function evaluateArgument(arg: string): Evaluation {
   const productLine = productLineSchema.parse(match[2]);
   const member = readMemberFile(match[3] ?? '', { strict: true });
   if (!member.ok) throw new Error(member.problems.map(formatProblem).join('\n'));
-  return evaluateMeasure(colE(year), { measure: 'COL-E', year, productLine }, member.value);
+  return evaluateMeasure(
+    shippedMeasure(year, 'COL-E'),
+    { measure: 'COL-E', year, productLine },
+    member.value,
+  );
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.filename === process.argv[1];
