@@ -38,7 +38,8 @@ import {
  * never works in local time: every date is a `UtcDate`, whose local getters and setters are the
  * UTC ones, and which date-fns keeps using for its results (it builds them with
  * `new date.constructor(...)`). Dates are built with `setUTCFullYear` (not `Date.UTC`, which maps
- * years 0-99 to 1900-1999) and compared as `yyyy-MM-dd` strings formatted by date-fns.
+ * years 0-99 to 1900-1999) and compared as calendar-date strings that date-fns formats with
+ * `uuuu-MM-dd` (`yyyy` is the year of the era, which prints year 0 as 1).
  */
 class UtcDate extends Date {
   override getFullYear(): number {
@@ -235,6 +236,7 @@ describe('calendarDate against date-fns (fast-check)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), (y, m) => {
         expect(isLeapYear(y)).toBe(dfIsLeapYear(utc(y, 1, 1)));
+        // Years below 100 are the subject of the last group of tests.
         if (y >= 100) expect(daysInMonth(y, m)).toBe(getDaysInMonth(utc(y, m, 1)));
       }),
       RUNS,
