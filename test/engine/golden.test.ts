@@ -56,6 +56,11 @@ describe('golden outcomes of the shipped packs', () => {
   const expected = JSON.parse(readFileSync(DIGESTS_FILE, 'utf8')) as Digests;
   const actual: Digests = {};
 
+  it('every measure of every shipped pack has a frozen deck here', () => {
+    for (const p of packs)
+      expect([...p.measures.keys()].sort(), p.id).toEqual([...MEASURES].sort());
+  });
+
   it.each(MEASURES)('%s: outcomes and traces on 4,000 frozen members are unchanged', (id) => {
     actual[id] = digestOf(id, packs);
     if (process.env.UPDATE_GOLDEN === '1') return;
