@@ -7,11 +7,10 @@ import type { Evaluation } from '../../src/engine/trace.ts';
 import type { Member, ProductLine } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
-import { shippedPackDir } from '../../src/rulepack/shipped.ts';
 import { expectPopulations } from '../support/expectPopulations.ts';
 import type { ExpectedPopulations } from '../support/expectPopulations.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 import { evidenceOf, findClause } from '../support/traceQuery.ts';
 
 const FIXTURES = new URL('../../fixtures/members/', import.meta.url);
@@ -22,17 +21,7 @@ function loadMember(file: string): Member {
   return result.value;
 }
 
-const measures = new Map<number, CompiledMeasure>();
-function colE(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(shippedPackDir(year));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('COL-E');
-  if (!measure) throw new Error(`the shipped ${year} pack has no COL-E`);
-  measures.set(year, measure);
-  return measure;
-}
+const colE = (year: number): CompiledMeasure => shippedMeasure(year, 'COL-E');
 
 function evaluate(file: string, productLine: ProductLine, year = 2025): Evaluation {
   return evaluateMeasure(

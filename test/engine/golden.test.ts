@@ -6,11 +6,9 @@ import { evaluateMeasure } from '../../src/engine/evaluate.ts';
 import type { SharedEvaluations } from '../../src/engine/evaluate.ts';
 import { memberSchema } from '../../src/model/member.ts';
 import type { Member } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledPack } from '../../src/rulepack/compiled.ts';
-import { shippedPackDir, shippedYears } from '../../src/rulepack/shipped.ts';
 import { repoFile } from '../support/repoFiles.ts';
+import { measureOf, shippedPack, shippedPackYears } from '../support/shippedPacks.ts';
 
 // Outcomes (and traces) of every shipped measure on a frozen deck of generated members: a
 // refactoring must not move them. See test/golden/README.md for how to update on purpose.
@@ -29,20 +27,13 @@ function members(measure: string): Member[] {
     .map((l) => memberSchema.parse(JSON.parse(l)));
 }
 
-function pack(year: number): CompiledPack {
-  const loaded = loadPack(shippedPackDir(year));
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  return loaded.value;
-}
-
 function digestOf(measureId: string, packs: readonly CompiledPack[]): Digests[string] {
   const outcomes = createHash('sha256');
   const traces = createHash('sha256');
   let evaluations = 0;
   for (const member of members(measureId)) {
     for (const p of packs) {
-      const measure = p.measures.get(measureId);
-      if (!measure) throw new Error(`${p.id} has no ${measureId}`);
+      const measure = measureOf(p, measureId);
       const shared: SharedEvaluations = new Map();
       for (const productLine of p.productLines) {
         const { outcome, trace } = evaluateMeasure(
@@ -61,9 +52,14 @@ function digestOf(measureId: string, packs: readonly CompiledPack[]): Digests[st
 }
 
 describe('golden outcomes of the shipped packs', () => {
-  const packs = shippedYears().map(pack);
+  const packs = shippedPackYears().map(shippedPack);
   const expected = JSON.parse(readFileSync(DIGESTS_FILE, 'utf8')) as Digests;
   const actual: Digests = {};
+
+  it('every measure of every shipped pack has a frozen deck here', () => {
+    for (const p of packs)
+      expect([...p.measures.keys()].sort(), p.id).toEqual([...MEASURES].sort());
+  });
 
   it.each(MEASURES)('%s: outcomes and traces on 4,000 frozen members are unchanged', (id) => {
     actual[id] = digestOf(id, packs);

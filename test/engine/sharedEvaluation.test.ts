@@ -7,17 +7,12 @@ import { evaluateMeasure, lineIndependent } from '../../src/engine/evaluate.ts';
 import type { SharedEvaluations } from '../../src/engine/evaluate.ts';
 import { memberArbitrary } from '../../src/generate/index.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import { shippedPackDir } from '../../src/rulepack/shipped.ts';
+import { shippedMeasure, shippedPack } from '../support/shippedPacks.ts';
 
-const loaded = loadPack(shippedPackDir(2025));
-if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-const pack = loaded.value;
+const pack = shippedPack(2025);
 
 describe.each([...pack.measures.keys()])('%s 2025 with shared line-independent traces', (id) => {
-  const measure = pack.measures.get(id);
-  if (!measure) throw new Error(`no ${id}`);
+  const measure = shippedMeasure(2025, id);
 
   it('equals evaluating each product line on its own (outcome and trace)', () => {
     const members = fc.oneof(

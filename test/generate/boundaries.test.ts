@@ -4,9 +4,9 @@ import { measureBoundaries } from '../../src/generate/index.ts';
 import type { CompiledClause } from '../../src/rulepack/compiled.ts';
 import { valueSetHas } from '../../src/rulepack/valueSet.ts';
 import type { ValueSet } from '../../src/rulepack/valueSet.ts';
-import { colE2025 } from './colE.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
-const measure = colE2025();
+const measure = shippedMeasure(2025, 'COL-E');
 const b = measureBoundaries(measure);
 
 describe('measureBoundaries on COL-E 2025', () => {

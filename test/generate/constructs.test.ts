@@ -12,7 +12,8 @@ import type {
   ReadingEvidence,
 } from '../../src/engine/trace.ts';
 import { measureBoundaries, memberArbitrary } from '../../src/generate/index.ts';
-import { allClauses, findClause, packAt } from './packs.ts';
+import { repoMeasure } from '../support/shippedPacks.ts';
+import { allClauses, findClause } from './clauseTraces.ts';
 
 /**
  * The generator against a small pack with one measure that uses every construct it aims at:
@@ -21,10 +22,7 @@ import { allClauses, findClause, packAt } from './packs.ts';
  * (systolic < 140, diastolic < 90) and a coverage clause (PDC >= 80%, with an index fill on or
  * before Dec 31 - 91 days in the initial population).
  */
-const pack = packAt('fixtures/packs/generator-constructs');
-const measureOrUndefined = pack.measures.get('GEN');
-if (!measureOrUndefined) throw new Error('the generator-constructs pack has no GEN');
-const measure = measureOrUndefined;
+const { measure } = repoMeasure('fixtures/packs/generator-constructs', 'GEN');
 const SAMPLES = 1000;
 const SEED = 2025;
 

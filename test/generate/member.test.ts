@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { memberArbitrary } from '../../src/generate/index.ts';
 import type { GeneratorMode } from '../../src/generate/index.ts';
 import { PRODUCT_LINES, strictMemberSchema } from '../../src/model/member.ts';
-import { colE2025 } from './colE.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
-const measure = colE2025();
+const measure = shippedMeasure(2025, 'COL-E');
 const MODES: readonly GeneratorMode[] = ['rule-aware', 'uniform'];
 
 describe('memberArbitrary', () => {

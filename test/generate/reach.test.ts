@@ -8,9 +8,9 @@ import { evaluateMeasure } from '../../src/engine/evaluate.ts';
 import type { ClauseTrace, Evaluation } from '../../src/engine/trace.ts';
 import { memberArbitrary } from '../../src/generate/index.ts';
 import type { GeneratorMode } from '../../src/generate/index.ts';
-import { colE2025 } from './colE.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
-const measure = colE2025();
+const measure = shippedMeasure(2025, 'COL-E');
 const SAMPLES = 500;
 const SEED = 2025;
 

@@ -25,9 +25,9 @@ import type { Outcome } from '../../src/model/outcome.ts';
 import type { Problem } from '../../src/model/problem.ts';
 import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
 import { repoFile } from '../support/repoFiles.ts';
-import { shippedColE2025 } from '../support/shippedColE2025.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
-const { pack, measure } = shippedColE2025();
+const { pack, measure } = shippedPackAndMeasure(2025, 'COL-E');
 const MEMBERS = 1500;
 let dir: string;
 let deckDir: string;

@@ -17,16 +17,12 @@ import {
   missingOutcomes,
 } from '../../src/harness/clauseCoverage.ts';
 import type { ProductLine } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
 import { formatMissingOutcome } from '../../src/report/clauseCoverageText.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import { runCli } from '../support/runCli.ts';
+import { shippedMeasure, shippedPack } from '../support/shippedPacks.ts';
 
-const loaded = loadPack(fileURLToPath(new URL('../../rules/hedis/2025', import.meta.url)));
-if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-const pack = loaded.value;
-const colE = pack.measures.get('COL-E');
-if (!colE) throw new Error('the shipped 2025 pack has no COL-E');
+const pack = shippedPack(2025);
+const colE = shippedMeasure(2025, 'COL-E');
 
 const DECK = fileURLToPath(
   new URL('../../fixtures/decks/coverage-tiny/members.jsonl', import.meta.url),

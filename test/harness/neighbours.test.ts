@@ -11,26 +11,17 @@ import {
   switchProductLine,
 } from '../../src/harness/neighbours.ts';
 import type { Member } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { ConsoleReporter } from '../../src/report/consoleReporter.ts';
 import { repoFile } from '../support/repoFiles.ts';
+import { shippedMeasure, shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
 const RUNS = 500;
 const SEED = 7;
 
-function shipped(year: number, id: string): { pack: CompiledPack; measure: CompiledMeasure } {
-  const loaded = loadPack(repoFile(`rules/hedis/${String(year)}`));
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  const measure = loaded.value.measures.get(id);
-  if (!measure) throw new Error(`no ${id} in ${String(year)}`);
-  return { pack: loaded.value, measure };
-}
-
-const bcs2025 = shipped(2025, 'BCS-E');
-const bcs2024 = shipped(2024, 'BCS-E').measure;
-const col2025 = shipped(2025, 'COL-E');
+const bcs2025 = shippedPackAndMeasure(2025, 'BCS-E');
+const bcs2024 = shippedMeasure(2024, 'BCS-E');
+const col2025 = shippedPackAndMeasure(2025, 'COL-E');
 
 async function check(
   fixture: string,

@@ -8,9 +8,9 @@ import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
 import type { ProductLine } from '../../src/model/member.ts';
 import { repoFile } from '../support/repoFiles.ts';
-import { shippedColE2025 } from '../support/shippedColE2025.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
-const { pack, measure } = shippedColE2025();
+const { pack, measure } = shippedPackAndMeasure(2025, 'COL-E');
 const RUNS = 500;
 
 function wrong(bug: string): Promise<Implementation> {

@@ -5,9 +5,9 @@ import type { Case, CaseAnswer, Implementation } from '../../src/adapters/implem
 import { evaluateMeasure } from '../../src/engine/evaluate.ts';
 import { runCheck } from '../../src/harness/check.ts';
 import type { CheckOptions } from '../../src/harness/check.ts';
-import { shippedColE2025 } from '../support/shippedColE2025.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
-const { pack, measure } = shippedColE2025();
+const { pack, measure } = shippedPackAndMeasure(2025, 'COL-E');
 
 /** A correct implementation (the reference itself) that takes `delayMs` per call. */
 function slowCorrect(delayMs: number): Implementation {

@@ -12,20 +12,13 @@ import {
   strataShadowing,
 } from '../../src/harness/selftest/index.ts';
 import { measureClauses } from '../../src/rulepack/clauseTree.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { runCli } from '../support/runCli.ts';
+import { repoMeasure, shippedMeasure, shippedPack } from '../support/shippedPacks.ts';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../fixtures/packs/${name}`, import.meta.url));
 
-function load(dir: string, measureId: string): { pack: CompiledPack; measure: CompiledMeasure } {
-  const loaded = loadPack(fixture(dir));
-  if (!loaded.ok) throw new Error(`cannot load ${dir}: ${JSON.stringify(loaded.problems)}`);
-  const measure = loaded.value.measures.get(measureId);
-  if (!measure) throw new Error(`no ${measureId} in ${dir}`);
-  return { pack: loaded.value, measure };
-}
+const load = (dir: string, measureId: string) => repoMeasure(`fixtures/packs/${dir}`, measureId);
 
 const small = load('selftest-small', 'SMALL');
 
@@ -124,18 +117,10 @@ describe('strataShadowing', () => {
 });
 
 describe('proofs of equivalence on the shipped packs', () => {
-  const shipped = (year: number): CompiledPack => {
-    const loaded = loadPack(
-      fileURLToPath(new URL(`../../rules/hedis/${String(year)}`, import.meta.url)),
-    );
-    if (!loaded.ok) throw new Error(`cannot load the ${String(year)} pack`);
-    return loaded.value;
-  };
-  const current = shipped(2025);
   const mutantOf = (measureId: string, id: string) => {
-    const measure = current.measures.get(measureId);
-    if (!measure) throw new Error(`no ${measureId}`);
-    const previous = shipped(2024).measures.get(measureId);
+    const measure = shippedMeasure(2025, measureId);
+    // The previous year is optional: a measure new this year has none.
+    const previous = shippedPack(2024).measures.get(measureId);
     const mutant = deriveMutants(measure, {
       maxMutants: 10_000,
       ...(previous ? { previous } : {}),
@@ -258,11 +243,7 @@ describe('runSelfTest on COL-E 2025', () => {
 });
 
 describe('runSelfTest on other shipped 2025 measures', () => {
-  const pack = (() => {
-    const loaded = loadPack(fileURLToPath(new URL('../../rules/hedis/2025', import.meta.url)));
-    if (!loaded.ok) throw new Error('cannot load the 2025 pack');
-    return loaded.value;
-  })();
+  const pack = shippedPack(2025);
 
   // Each of these once survived the default budget: an initial-population event whose
   // prerequisite records always held it, a reading window whose onOrAfter anchor never fell
@@ -278,8 +259,7 @@ describe('runSelfTest on other shipped 2025 measures', () => {
     ],
     ['BCS-E', ['isnp-lti-status:window-from-1d']],
   ])('%s: kills %j within the default budget', async (measureId, only) => {
-    const measure = pack.measures.get(measureId);
-    if (!measure) throw new Error(`no ${measureId}`);
+    const measure = shippedMeasure(2025, measureId);
     const result = await runSelfTest({
       pack,
       measure,

@@ -13,7 +13,7 @@ import type { OutcomeDifference } from '../../src/harness/compare.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
 import type { ProductLine } from '../../src/model/member.ts';
 import { REPO_ROOT, repoFile } from '../support/repoFiles.ts';
-import { shippedColE2025 } from '../support/shippedColE2025.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 import { evidenceOf } from '../support/traceQuery.ts';
 
 const SEEDS = [11, 22, 33] as const;
@@ -24,7 +24,7 @@ const SEEDS = [11, 22, 33] as const;
  */
 const RUNS = DEFAULT_RUNS;
 
-const { pack, measure } = shippedColE2025();
+const { pack, measure } = shippedPackAndMeasure(2025, 'COL-E');
 
 /** What the first finding on a product line should report, or `agrees` for no discrepancy. */
 type Expected = Readonly<Record<ProductLine, OutcomeDifference['population'] | 'agrees'>>;

@@ -12,10 +12,8 @@ import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import type { OutcomeDifference } from '../../src/harness/compare.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
 import type { ProductLine } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { evidenceOf } from '../support/traceQuery.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
 const SEEDS = [11, 22, 33] as const;
 const YEARS = [2024, 2025] as const;
@@ -24,18 +22,7 @@ type Year = (typeof YEARS)[number];
 /** The CLI default: the claim under test is that the default budget catches these bugs. */
 const RUNS = DEFAULT_RUNS;
 
-const packs = new Map<Year, { pack: CompiledPack; measure: CompiledMeasure }>();
-function shipped(year: Year): { pack: CompiledPack; measure: CompiledMeasure } {
-  const cached = packs.get(year);
-  if (cached) return cached;
-  const loaded = loadPack(fileURLToPath(new URL(`../../rules/hedis/${year}`, import.meta.url)));
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  const measure = loaded.value.measures.get('BCS-E');
-  if (!measure) throw new Error(`the shipped ${year} pack has no BCS-E`);
-  const entry = { pack: loaded.value, measure };
-  packs.set(year, entry);
-  return entry;
-}
+const shipped = (year: Year) => shippedPackAndMeasure(year, 'BCS-E');
 
 type Seen = OutcomeDifference['population'] | 'agrees';
 type Expected = Readonly<Record<ProductLine, Seen>>;

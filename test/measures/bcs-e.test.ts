@@ -12,12 +12,12 @@ import type { Member, ProductLine } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import type { Outcome } from '../../src/model/outcome.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
 import { evaluate as correctImplementation } from '../../fixtures/implementations/bcs-e-correct.ts';
 import { expectPopulations } from '../support/expectPopulations.ts';
 import type { ExpectedPopulations } from '../support/expectPopulations.ts';
 import { evidenceOf, findClause } from '../support/traceQuery.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
 const FIXTURES = new URL('../../fixtures/members/bcs-e/', import.meta.url);
 
@@ -27,17 +27,7 @@ function loadMember(file: string): Member {
   return result.value;
 }
 
-const measures = new Map<number, CompiledMeasure>();
-function bcsE(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(fileURLToPath(new URL(`../../rules/hedis/${year}`, import.meta.url)));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('BCS-E');
-  if (!measure) throw new Error(`the shipped ${year} pack has no BCS-E`);
-  measures.set(year, measure);
-  return measure;
-}
+const bcsE = (year: number): CompiledMeasure => shippedMeasure(year, 'BCS-E');
 
 function evaluate(file: string, productLine: ProductLine, year = 2025): Evaluation {
   return evaluateMeasure(

@@ -11,28 +11,15 @@ import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import type { OutcomeDifference } from '../../src/harness/compare.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
 import type { ProductLine } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { evidenceOf } from '../support/traceQuery.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
 const SEEDS = [11, 22, 33] as const;
 const YEARS = [2024, 2025] as const;
 /** Cases per product line: the CLI default, the budget a user gets. */
 const RUNS = DEFAULT_RUNS;
 
-const packs = new Map<number, { pack: CompiledPack; measure: CompiledMeasure }>();
-function shippedCbp(year: number): { pack: CompiledPack; measure: CompiledMeasure } {
-  const cached = packs.get(year);
-  if (cached) return cached;
-  const loaded = loadPack(fileURLToPath(new URL(`../../rules/hedis/${year}`, import.meta.url)));
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  const measure = loaded.value.measures.get('CBP');
-  if (!measure) throw new Error(`the shipped ${year} pack has no CBP`);
-  const value = { pack: loaded.value, measure };
-  packs.set(year, value);
-  return value;
-}
+const shippedCbp = (year: number) => shippedPackAndMeasure(year, 'CBP');
 
 const implementations = new Map<string, Promise<Implementation>>();
 const results = new Map<string, Promise<CheckResult>>();

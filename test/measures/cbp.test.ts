@@ -11,11 +11,11 @@ import type { Evaluation } from '../../src/engine/trace.ts';
 import type { Member, ProductLine } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
 import { expectPopulations } from '../support/expectPopulations.ts';
 import type { ExpectedPopulations } from '../support/expectPopulations.ts';
 import { evidenceOf, findClause } from '../support/traceQuery.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
 const FIXTURES = new URL('../../fixtures/members/cbp/', import.meta.url);
 
@@ -25,17 +25,7 @@ function loadMember(file: string): Member {
   return result.value;
 }
 
-const measures = new Map<number, CompiledMeasure>();
-function cbp(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(fileURLToPath(new URL(`../../rules/hedis/${year}`, import.meta.url)));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('CBP');
-  if (!measure) throw new Error(`the shipped ${year} pack has no CBP`);
-  measures.set(year, measure);
-  return measure;
-}
+const cbp = (year: number): CompiledMeasure => shippedMeasure(year, 'CBP');
 
 function evaluate(file: string, productLine: ProductLine, year = 2025): Evaluation {
   return evaluateMeasure(

@@ -11,10 +11,8 @@ import { runCheck } from '../../src/harness/check.ts';
 import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
 import type { ProductLine } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { evidenceOf } from '../support/traceQuery.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
 const SEEDS = [11, 22, 33] as const;
 const YEARS = [2024, 2025] as const;
@@ -24,18 +22,7 @@ const RUNS = DEFAULT_RUNS;
 const BELOW_8 = 'numerator:below-8';
 const ABOVE_9 = 'numerator:above-9';
 
-const packs = new Map<number, { pack: CompiledPack; measure: CompiledMeasure }>();
-function shippedGsd(year: number): { pack: CompiledPack; measure: CompiledMeasure } {
-  const cached = packs.get(year);
-  if (cached) return cached;
-  const loaded = loadPack(fileURLToPath(new URL(`../../rules/hedis/${year}`, import.meta.url)));
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  const measure = loaded.value.measures.get('GSD');
-  if (!measure) throw new Error(`the shipped ${year} pack has no GSD`);
-  const entry = { pack: loaded.value, measure };
-  packs.set(year, entry);
-  return entry;
-}
+const shippedGsd = (year: number) => shippedPackAndMeasure(year, 'GSD');
 
 const implementations = new Map<string, Promise<Implementation>>();
 const results = new Map<string, Promise<CheckResult>>();

@@ -10,11 +10,11 @@ import type { Evaluation } from '../../src/engine/trace.ts';
 import type { Member, ProductLine } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
 import { expectPopulations } from '../support/expectPopulations.ts';
 import type { ExpectedPopulations } from '../support/expectPopulations.ts';
 import { evidenceOf, findClause } from '../support/traceQuery.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
 const FIXTURES = new URL('../../fixtures/members/gsd/', import.meta.url);
 
@@ -24,17 +24,7 @@ function loadMember(file: string): Member {
   return result.value;
 }
 
-const measures = new Map<number, CompiledMeasure>();
-function gsd(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(fileURLToPath(new URL(`../../rules/hedis/${year}`, import.meta.url)));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('GSD');
-  if (!measure) throw new Error(`the shipped ${year} pack has no GSD`);
-  measures.set(year, measure);
-  return measure;
-}
+const gsd = (year: number): CompiledMeasure => shippedMeasure(year, 'GSD');
 
 function evaluate(file: string, productLine: ProductLine, year = 2025): Evaluation {
   return evaluateMeasure(

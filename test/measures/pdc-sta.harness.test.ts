@@ -11,24 +11,16 @@ import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import type { OutcomeDifference } from '../../src/harness/compare.ts';
 import { PRODUCT_LINES } from '../../src/model/member.ts';
 import type { ProductLine } from '../../src/model/member.ts';
-import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure, CompiledPack } from '../../src/rulepack/compiled.ts';
 import { repoFile } from '../support/repoFiles.ts';
 import { evidenceOf } from '../support/traceQuery.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 
 const SEEDS = [11, 22, 33] as const;
 const YEARS = [2024, 2025] as const;
 /** Cases per product line: the CLI default, the budget a user gets. */
 const RUNS = DEFAULT_RUNS;
 
-function shippedPdcSta(year: number): { pack: CompiledPack; measure: CompiledMeasure } {
-  const loaded = loadPack(repoFile(`rules/hedis/${year}`));
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  const measure = loaded.value.measures.get('PDC-STA');
-  if (!measure) throw new Error(`the shipped ${year} pack has no PDC-STA`);
-  return { pack: loaded.value, measure };
-}
+const shippedPdcSta = (year: number) => shippedPackAndMeasure(year, 'PDC-STA');
 
 type Population = OutcomeDifference['population'] | 'agrees';
 const onEveryLine = (population: Population): Readonly<Record<ProductLine, Population>> => ({

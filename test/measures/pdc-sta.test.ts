@@ -10,14 +10,13 @@ import type { Evaluation } from '../../src/engine/trace.ts';
 import type { Member, ProductLine } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
 import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
 import { expectPopulations } from '../support/expectPopulations.ts';
 import type { ExpectedPopulations } from '../support/expectPopulations.ts';
 import { evidenceOf, findClause } from '../support/traceQuery.ts';
+import { shippedMeasure } from '../support/shippedPacks.ts';
 
 const FIXTURES = new URL('../../fixtures/members/pdc-sta/', import.meta.url);
-const RULES = new URL('../../rules/hedis/', import.meta.url);
 
 function loadMember(file: string): Member {
   const result = readMemberFile(fileURLToPath(new URL(file, FIXTURES)), { strict: true });
@@ -25,17 +24,7 @@ function loadMember(file: string): Member {
   return result.value;
 }
 
-const measures = new Map<number, CompiledMeasure>();
-function pdcSta(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(fileURLToPath(new URL(`${year}/`, RULES)));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('PDC-STA');
-  if (!measure) throw new Error(`the shipped ${year} pack has no PDC-STA`);
-  measures.set(year, measure);
-  return measure;
-}
+const pdcSta = (year: number): CompiledMeasure => shippedMeasure(year, 'PDC-STA');
 
 function evaluate(file: string, productLine: ProductLine = 'commercial', year = 2025): Evaluation {
   return evaluateMeasure(

@@ -6,10 +6,10 @@ import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import type { Member } from '../../src/model/member.ts';
 import type { Request } from '../../src/model/request.ts';
 import { formatJUnit } from '../../src/report/junitReporter.ts';
-import { shippedColE2025 } from '../support/shippedColE2025.ts';
+import { shippedPackAndMeasure } from '../support/shippedPacks.ts';
 import { attribute, elementsNamed, parseXml } from '../support/xmlTree.ts';
 
-const { measure } = shippedColE2025();
+const { measure } = shippedPackAndMeasure(2025, 'COL-E');
 const request: Request = { measure: 'COL-E', year: 2025, productLine: 'commercial' };
 const member: Member = {
   id: 'M1',

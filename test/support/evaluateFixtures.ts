@@ -1,46 +1,72 @@
 /**
- * Evaluates member fixtures with the shipped COL-E packs and prints the outcomes and traces as
- * JSON, with the time zone the process ran in. The time-zone law test runs this in child processes
- * under several TZ values and compares the output.
+ * Evaluates every measure of every shipped pack on its member fixtures (fixtures/members), for every
+ * product line, and prints a digest of each outcome and trace as JSON, with
+ * the time zone the process ran in. The time-zone law test runs this in child processes under
+ * several TZ values and compares the output with its own.
  *
- * Usage: node --import tsx test/support/evaluateFixtures.ts <year>:<productLine>:<member.json> ...
+ * Usage: node --import tsx test/support/evaluateFixtures.ts
  */
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { evaluateMeasure } from '../../src/engine/evaluate.ts';
-import type { Evaluation } from '../../src/engine/trace.ts';
-import { productLineSchema } from '../../src/model/member.ts';
+import { PRODUCT_LINES } from '../../src/model/member.ts';
+import type { Member } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
-import { loadPack } from '../../src/rulepack/compile.ts';
-import type { CompiledMeasure } from '../../src/rulepack/compiled.ts';
-import { shippedPackDir } from '../../src/rulepack/shipped.ts';
+import { repoFile } from './repoFiles.ts';
+import { everyShippedMeasure } from './shippedPacks.ts';
 
-const measures = new Map<number, CompiledMeasure>();
+const FIXTURES = repoFile('fixtures/members');
 
-function colE(year: number): CompiledMeasure {
-  const cached = measures.get(year);
-  if (cached) return cached;
-  const pack = loadPack(shippedPackDir(year));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get('COL-E');
-  if (!measure) throw new Error(`the shipped ${year} pack has no COL-E`);
-  measures.set(year, measure);
-  return measure;
+/**
+ * The member fixtures of a measure, relative to fixtures/members, sorted: those in the folder named
+ * after it (`bcs-e/`), else those at the top (COL-E's, the first measure's). Throws when there are
+ * none.
+ */
+export function memberFixtures(measureId: string): string[] {
+  const folder = measureId.toLowerCase();
+  const nested = readdirSync(FIXTURES, { withFileTypes: true }).some(
+    (e) => e.isDirectory() && e.name === folder,
+  );
+  const dir = nested ? join(FIXTURES, folder) : FIXTURES;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => (nested ? `${folder}/${f}` : f));
+  if (files.length === 0) throw new Error(`no member fixtures for ${measureId} in ${dir}`);
+  return files;
 }
 
-/** Evaluates one `<year>:<productLine>:<path>` argument. */
-export function evaluateArgument(arg: string): Evaluation {
-  const match = /^(\d{4}):([a-z]+):(.+)$/.exec(arg);
-  if (!match) throw new Error(`expected <year>:<productLine>:<member.json>, got ${arg}`);
-  const year = Number(match[1]);
-  const productLine = productLineSchema.parse(match[2]);
-  const member = readMemberFile(match[3] ?? '', { strict: true });
+function readFixture(file: string): Member {
+  const member = readMemberFile(join(FIXTURES, file), { strict: true });
   if (!member.ok) throw new Error(member.problems.map(formatProblem).join('\n'));
-  return evaluateMeasure(colE(year), { measure: 'COL-E', year, productLine }, member.value);
+  return member.value;
+}
+
+/**
+ * `<measure> <year> <productLine> <fixture>` -> sha256 of the evaluation's JSON (outcome and
+ * trace), for every shipped measure on its member fixtures, and every product line.
+ */
+export function fixtureDigests(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { year, id, measure } of everyShippedMeasure()) {
+    const members = memberFixtures(id).map((file) => ({ file, member: readFixture(file) }));
+    for (const productLine of PRODUCT_LINES) {
+      for (const { file, member } of members) {
+        const evaluation = evaluateMeasure(measure, { measure: id, year, productLine }, member);
+        out[`${id} ${String(year)} ${productLine} ${file}`] = createHash('sha256')
+          .update(JSON.stringify(evaluation))
+          .digest('hex');
+      }
+    }
+  }
+  return out;
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.filename === process.argv[1];
 if (isMain) {
-  const results = process.argv.slice(2).map(evaluateArgument);
+  const digests = fixtureDigests();
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  process.stdout.write(`${JSON.stringify({ timeZone, results })}\n`);
+  process.stdout.write(`${JSON.stringify({ timeZone, digests })}\n`);
 }

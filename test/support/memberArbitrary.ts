@@ -9,7 +9,6 @@ import type {
   Status,
 } from '../../src/model/member.ts';
 import { PRODUCT_LINES, SETTINGS, STATUS_KINDS } from '../../src/model/member.ts';
-import type { Request } from '../../src/model/request.ts';
 
 /**
  * A small member generator for the engine's laws. It draws from short lists of boundary dates
@@ -177,18 +176,10 @@ export function memberArbitrary(): fc.Arbitrary<Member> {
     }));
 }
 
-/** COL-E requests for the two shipped years and every product line. */
-export function requestArbitrary(): fc.Arbitrary<Request> {
-  return fc.record({
-    measure: fc.constant('COL-E'),
-    year: fc.constantFrom(2024, 2025),
-    productLine: fc.constantFrom(...PRODUCT_LINES),
-  });
-}
-
 /**
- * Sort keys for reordering a member's lists. Kept apart from the member so that fast-check shrinks
- * both: keys shrink towards all zeros, which is the original order (the sort is stable).
+ * Sort keys for reordering a member's lists, one per item. Kept apart from the member so that
+ * fast-check shrinks both: keys shrink towards all zeros, which is the original order (the sort is
+ * stable).
  */
 export interface Reordering {
   readonly enrollments: readonly number[];
@@ -198,16 +189,17 @@ export interface Reordering {
   readonly observations: readonly number[];
 }
 
-const keys = fc.array(fc.nat({ max: 9 }), { minLength: 6, maxLength: 6 });
+const keys = (items: readonly unknown[]) =>
+  fc.array(fc.nat({ max: 9 }), { minLength: items.length, maxLength: items.length });
 
-/** Ways to reorder the lists of a member from `memberArbitrary` (at most 6 items a list). */
-export function reorderingArbitrary(): fc.Arbitrary<Reordering> {
+/** Ways to reorder every list of `member`, however long. */
+export function reorderingArbitrary(member: Member): fc.Arbitrary<Reordering> {
   return fc.record({
-    enrollments: keys,
-    statuses: keys,
-    claims: keys,
-    dispensings: keys,
-    observations: keys,
+    enrollments: keys(member.enrollments),
+    statuses: keys(member.statuses),
+    claims: keys(member.claims),
+    dispensings: keys(member.dispensings),
+    observations: keys(member.observations),
   });
 }
 

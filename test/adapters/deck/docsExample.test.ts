@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DECK_TABLES, openDeck } from '../../../src/adapters/deck/index.ts';
 import { evaluateMeasure } from '../../../src/engine/evaluate.ts';
 import { outcomeSchema } from '../../../src/model/outcome.ts';
-import { shippedColE2025 } from '../../support/shippedColE2025.ts';
+import { shippedPackAndMeasure } from '../../support/shippedPacks.ts';
 import { repoFile } from '../../support/repoFiles.ts';
 import { readAll, tempDir } from './deckTestSupport.ts';
 
@@ -43,7 +43,7 @@ describe('docs/fixtures.md', () => {
       ['M2', 2, 1],
     ]);
     expect(members[1]?.member.claims[0]?.codes).toHaveLength(2);
-    const { measure } = shippedColE2025();
+    const { measure } = shippedPackAndMeasure(2025, 'COL-E');
     for (const m of members) {
       for (const e of m.expected) {
         const { outcome } = evaluateMeasure(measure, e.outcome, m.member);

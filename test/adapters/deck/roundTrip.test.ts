@@ -8,25 +8,14 @@ import { memberArbitrary } from '../../../src/generate/index.ts';
 import { memberSchema, PRODUCT_LINES } from '../../../src/model/member.ts';
 import type { Member } from '../../../src/model/member.ts';
 import type { Outcome } from '../../../src/model/outcome.ts';
-import { formatProblem } from '../../../src/model/problem.ts';
-import { loadPack } from '../../../src/rulepack/compile.ts';
-import type { CompiledMeasure } from '../../../src/rulepack/compiled.ts';
-import { repoFile } from '../../support/repoFiles.ts';
+import { shippedMeasure } from '../../support/shippedPacks.ts';
 import { readAll, tempDir } from './deckTestSupport.ts';
-
-function shippedMeasure(id: string): CompiledMeasure {
-  const pack = loadPack(repoFile('rules/hedis/2025'));
-  if (!pack.ok) throw new Error(pack.problems.map(formatProblem).join('\n'));
-  const measure = pack.value.measures.get(id);
-  if (!measure) throw new Error(`the shipped 2025 pack has no ${id}`);
-  return measure;
-}
 
 /** Members of the rule-aware and uniform generators for COL-E and GSD, with unique ids. */
 function generatedMembers(): Member[] {
   const out: Member[] = [];
   for (const measureId of ['COL-E', 'GSD']) {
-    const measure = shippedMeasure(measureId);
+    const measure = shippedMeasure(2025, measureId);
     for (const productLine of PRODUCT_LINES) {
       for (const mode of ['rule-aware', 'uniform'] as const) {
         const sample = fc.sample(memberArbitrary(measure, { productLine, mode }), {
