@@ -3,15 +3,23 @@ import { z } from 'zod';
 /**
  * Calendar dates without time or zone. A date is kept as its ISO text `YYYY-MM-DD`, which sorts
  * correctly as a string, and converted to a day number (days since 1970-01-01) for arithmetic.
- * Everything goes through `Date.UTC`, so nothing depends on the process time zone.
+ * Everything goes through UTC (`utcTime`), so nothing depends on the process time zone.
  */
 export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Milliseconds of UTC midnight of a date given in parts (month 0-11, overflowing days roll over).
+ * `Date.UTC` would read years 0-99 as 1900-1999; `setUTCFullYear` takes the year as given.
+ */
+function utcTime(year: number, monthIndex: number, day: number): number {
+  return new Date(0).setUTCFullYear(year, monthIndex, day);
+}
+
 /** Days in `month` (1-12) of `year`, Gregorian. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcTime(year, month, 0)).getUTCDate();
 }
 
 export function isLeapYear(year: number): boolean {
@@ -40,7 +48,7 @@ export function formatIsoDate(year: number, month: number, day: number): IsoDate
 export function toDayNumber(date: IsoDate): number {
   const p = parseIsoDate(date);
   if (!p) throw new RangeError(`not a calendar date: ${date}`);
-  return Date.UTC(p.year, p.month - 1, p.day) / 86_400_000;
+  return utcTime(p.year, p.month - 1, p.day) / 86_400_000;
 }
 
 /** ISO date of a day number. */
