@@ -18,6 +18,12 @@ export interface ProcessOptions {
   readonly batchSize?: number;
   /** How many times in a row the process may be restarted without answering anything. Default 5. */
   readonly maxRestarts?: number;
+  /**
+   * How many cases in one run may fail (crash, time out, garbage) before the run stops with exit
+   * 3: past that, each further case would cost a timeout and a restart, and a run of thousands of
+   * cases would not end in practice. Default 25.
+   */
+  readonly maxFailures?: number;
   /** Working directory of the process. Default: the current directory. */
   readonly cwd?: string;
 }
@@ -27,6 +33,7 @@ export const PROCESS_DEFAULTS = {
   startupTimeoutMs: 30_000,
   batchSize: 64,
   maxRestarts: 5,
+  maxFailures: 25,
 };
 
 /**
@@ -98,6 +105,7 @@ export function runnerLimits(options: ProcessOptions): {
   startupTimeoutMs: number;
   batchSize: number;
   maxRestarts: number;
+  maxFailures: number;
 } {
   return {
     timeoutMs: positive(options.timeoutMs, PROCESS_DEFAULTS.timeoutMs, 'timeoutMs'),
@@ -108,6 +116,7 @@ export function runnerLimits(options: ProcessOptions): {
     ),
     batchSize: positive(options.batchSize, PROCESS_DEFAULTS.batchSize, 'batchSize'),
     maxRestarts: atLeastZero(options.maxRestarts, PROCESS_DEFAULTS.maxRestarts, 'maxRestarts'),
+    maxFailures: positive(options.maxFailures, PROCESS_DEFAULTS.maxFailures, 'maxFailures'),
   };
 }
 

@@ -165,6 +165,27 @@ describe('measurecheck check on misbehaving implementations', () => {
     },
   );
 
+  it('a process that hangs after each first answer ends on its own at the default budget: exit 3 after 25 failed cases, with a report', async () => {
+    const json = join(scratch, 'hangs-default-budget.json');
+    const run = await runCli(
+      [
+        'check',
+        '--impl',
+        `node ${MISBEHAVING}hangs-after-first-answer.mjs`,
+        ...ONE_LINE,
+        '--timeout',
+        '300',
+        '--json',
+        json,
+      ],
+      BOUND_MS,
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(run.stdout + run.stderr).toMatch(/failed on 26 cases in this run/);
+    expect(readReport(json).exitCode).toBe(3);
+    expectNoStackTrace(run);
+  });
+
   it('a correct implementation that starts slower than --timeout agrees (start-up has its own allowance)', async () => {
     const run = await runCli(
       [

@@ -33,6 +33,8 @@ export interface RunnerSettings {
   readonly startupTimeoutMs: number;
   readonly batchSize: number;
   readonly maxRestarts: number;
+  /** Failed cases allowed in one run before it stops (see ProcessOptions.maxFailures). */
+  readonly maxFailures: number;
   /**
    * `process`: the JSON Lines protocol of docs/contract.md, nothing more. `module`: the module host
    * (moduleHost.ts), which says when it is ready, says when it starts a whole batch, and reports
@@ -92,6 +94,7 @@ class ProcessRunner implements ProcessImplementation {
   private readonly spawned: number[] = [];
   private session: Session | undefined;
   private failuresInARow = 0;
+  private failuresInRun = 0;
   private fatal: ImplementationError | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -370,6 +373,17 @@ class ProcessRunner implements ProcessImplementation {
       );
     }
     this.failuresInARow += 1;
+    this.failuresInRun += 1;
+    if (this.failuresInRun > this.settings.maxFailures) {
+      const on = alone ? ` (last: ${this.describeEnd(end)} on member ${alone.member.id})` : '';
+      throw new ImplementationError(
+        errorCodeFor(end),
+        `the implementation ${this.label} failed on ${this.failuresInRun} cases in this run${on}; ` +
+          'stopping, since every further failure costs a timeout and a restart. Fix the failures ' +
+          'reported, or raise --timeout if it is only slow',
+        end.stderr === '' ? undefined : end.stderr,
+      );
+    }
     if (this.failuresInARow > this.settings.maxRestarts) {
       const on = alone ? ` on member ${alone.member.id} (case ${alone.id})` : '';
       const what = `${this.describeEnd(end)}${on}`;
