@@ -233,7 +233,7 @@ function locate(bytes: Buffer, offset: number): Position {
   let line = 1;
   for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1))
     line += 1;
-  const column = [...bytes.subarray(lineStart, offset).toString('utf8')].length + 1;
+  const column = characters(bytes.subarray(lineStart, offset).toString('utf8')) + 1;
   return { line, column };
 }
 
@@ -270,7 +270,7 @@ function locateInFile(path: string, offset: number): { bytes: Buffer; position: 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const column = [...lastLine.toString('utf8')].length + 1;
+  const column = characters(lastLine.toString('utf8')) + 1;
   return { bytes: tail.subarray(0, tailLength), position: { line, column } };
 }
 
@@ -363,4 +363,11 @@ function linkTarget(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The number of characters (code points) of `text`, as an editor counts columns. */
+function characters(text: string): number {
+  let n = 0;
+  for (const c of text) if (c !== '') n += 1;
+  return n;
 }

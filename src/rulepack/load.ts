@@ -297,7 +297,7 @@ function valueSetRecords(file: string, text: string): Result<ValueSetRecord[]> {
       },
     });
   } catch (e) {
-    const code = e instanceof Error ? Reflect.get(e, 'code') : undefined;
+    const code: unknown = e instanceof Error ? Reflect.get(e, 'code') : undefined;
     const message = e instanceof Error ? e.message : String(e);
     const start = startOfRecord(text, end);
     // A quote left open swallows the lines after it: the parser fails at the end of the file, or
