@@ -368,6 +368,10 @@ function linkTarget(path: string): string | undefined {
 /** The number of characters (code points) of `text`, as an editor counts columns. */
 function characters(text: string): number {
   let n = 0;
-  for (const c of text) if (c !== '') n += 1;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // The second half of a surrogate pair is not a character of its own.
+    if (unit < 0xdc00 || unit > 0xdfff) n += 1;
+  }
   return n;
 }
