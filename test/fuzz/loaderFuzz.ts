@@ -251,8 +251,9 @@ export async function fuzzLoaders(dir: string): Promise<Record<LoaderName, FuzzL
   cpSync(join(packSeed, 'pack.yaml'), join(csvPack, 'pack.yaml'));
 
   const readAll = async (iterable: AsyncIterable<unknown>) => {
+    const rows = iterable[Symbol.asyncIterator]();
     let n = 0;
-    for await (const _ of iterable) n += 1;
+    while (!(await rows.next()).done) n += 1;
     return n;
   };
   const files = (d: string, ext: string) =>
