@@ -8,6 +8,7 @@
  * that input. An input that does not settle within --timeout-ms is an (async) hang too.
  *
  *   npx tsx bench/fuzz.ts [--inputs 100000] [--seed 1] [--loader "results CSV"] [--timeout-ms 10000]
+ *                         [--parallel 1]   (loaders fuzzed at once, one worker thread each)
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -26,12 +27,14 @@ const { values } = parseArgs({
     loader: { type: 'string', multiple: true },
     'timeout-ms': { type: 'string', default: '10000' },
     'stall-ms': { type: 'string', default: '60000' },
+    parallel: { type: 'string', default: '1' },
   },
 });
 const inputs = Number(values.inputs);
 const seed = Number(values.seed);
 const timeoutMs = Number(values['timeout-ms']);
 const stallMs = Number(values['stall-ms']);
+const parallel = Math.max(1, Number(values.parallel));
 const selected = (values.loader ?? [...LOADER_NAMES]) as LoaderName[];
 for (const name of selected) {
   if (!(LOADER_NAMES as readonly string[]).includes(name)) {
@@ -107,7 +110,13 @@ function runWorker(loader: LoaderName, from: number, stats: LoaderStats): Promis
 }
 
 const results: LoaderStats[] = [];
-for (const loader of selected) {
+const queue = [...selected];
+async function runLoaders(): Promise<void> {
+  for (let loader = queue.shift(); loader !== undefined; loader = queue.shift()) {
+    await runLoader(loader);
+  }
+}
+async function runLoader(loader: LoaderName): Promise<void> {
   const stats: LoaderStats = { loader, inputs: 0, crashes: 0, hangs: 0, ms: 0, examples: [] };
   let next = 0;
   while (next < inputs) next = await runWorker(loader, next, stats);
@@ -116,8 +125,10 @@ for (const loader of selected) {
   );
   results.push(stats);
 }
+await Promise.all(Array.from({ length: parallel }, runLoaders));
+results.sort((a, b) => selected.indexOf(a.loader) - selected.indexOf(b.loader));
 
-const command = `npx tsx bench/fuzz.ts --inputs ${String(inputs)} --seed ${String(seed)}`;
+const command = `npx tsx bench/fuzz.ts --inputs ${String(inputs)} --seed ${String(seed)} --parallel ${String(parallel)}`;
 const out = [
   '## Loader fuzzing',
   '',
