@@ -1,8 +1,7 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { createDeckWriter, DECK_TABLES } from '../adapters/deck/index.ts';
+import { createDeckWriter } from '../adapters/deck/index.ts';
 import { generateDeck } from '../harness/generateDeck.ts';
 import type { GenerateDeckResult } from '../harness/generateDeck.ts';
 import { startReferencePool } from '../harness/referencePool.ts';
@@ -12,14 +11,6 @@ import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import { formatGenerateSummary } from '../report/generateText.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
 import { integer, parseYear, positiveInt } from './options.ts';
-
-/** Every file a deck of either format may hold. */
-const DECK_FILE_NAMES = [
-  ...Object.values(DECK_TABLES).map((t) => t.file),
-  'expected.csv',
-  'members.jsonl',
-  'expected.jsonl',
-];
 
 interface GenerateCliOptions {
   measure: string;
@@ -106,16 +97,21 @@ async function generate(opts: GenerateCliOptions): Promise<number> {
       },
     ]);
   }
-  if (opts.force === true) {
-    // Overwriting: remove the deck files of both formats, so no table of an earlier deck is left.
-    for (const file of DECK_FILE_NAMES) rmSync(join(opts.out, file), { force: true });
-  }
   const progress = opts.progress !== false && process.stderr.isTTY;
+  // The deck is written beside --out and replaces the old one only when complete (with --force,
+  // the deck files of both formats), so an interrupted run leaves the old deck as it was.
   const writer = createDeckWriter(opts.out, opts.format);
+  const interrupted = () => {
+    writer.abort();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const pool = await startReferencePool([pack], {
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   });
   let result: GenerateDeckResult;
+  let complete = false;
   try {
     result = await generateDeck({
       measure,
@@ -132,10 +128,14 @@ async function generate(opts: GenerateCliOptions): Promise<number> {
           }
         : {}),
     });
+    complete = true;
   } finally {
     if (progress) process.stderr.write('\n');
     await pool.close();
-    await writer.close();
+    if (complete) await writer.close();
+    else writer.abort();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
   process.stdout.write(formatGenerateSummary(result, opts.out, pack.id, pack.version));
   return 0;

@@ -1,31 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { memberSchema, strictMemberSchema } from './member.ts';
 import type { Member } from './member.ts';
 import type { Result } from './problem.ts';
 import { parseSourceText, validateDocument } from './sourceDocument.ts';
+import { readTextFile } from './textFile.ts';
 
 /**
  * Reads a member record from a JSON file. Errors name the file, the line and the JSON path, and
  * say what was expected. With `strict`, unknown fields are errors; otherwise they are dropped.
  */
 export function readMemberFile(path: string, options: { strict?: boolean } = {}): Result<Member> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return {
-      ok: false,
-      problems: [
-        {
-          code: 'member/unreadable',
-          message: `cannot read member file: ${(e as Error).message}`,
-          file: path,
-          hint: 'pass the path of a JSON member record, e.g. fixtures/members/<name>.json',
-        },
-      ],
-    };
-  }
-  return parseMemberText(path, text, options);
+  const text = readTextFile(path, {
+    hint: 'pass the path of a JSON member record, e.g. fixtures/members/<name>.json',
+  });
+  if (!text.ok) return text;
+  return parseMemberText(path, text.value, options);
 }
 
 /** Parses and validates a member record given as JSON text. */

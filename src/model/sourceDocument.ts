@@ -19,23 +19,47 @@ export interface SourceDocument {
 export function parseSourceText(file: string, text: string): Result<SourceDocument> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
+  // One mistake (a missing colon, a stray indent) makes the parser report a cascade of errors
+  // after it; only the first, in file order, is the user's.
+  const first = doc.errors.reduce<(typeof doc.errors)[number] | undefined>(
+    (best, e) => (best === undefined || e.pos[0] < best.pos[0] ? e : best),
+    undefined,
+  );
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
+      problems: [
+        {
           code: 'syntax',
-          message: `syntax error: ${firstLine(e.message)}`,
+          message: `syntax error: ${firstLine(first.message)}`,
           file,
           line: pos.line,
           column: pos.col,
           hint: 'fix the YAML/JSON syntax at this line (indentation, quotes, brackets, duplicate keys)',
-        } satisfies Problem;
-      }),
+        } satisfies Problem,
+      ],
     };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias bomb (too many aliases) or an alias to nothing.
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'syntax',
+          message: `syntax error: ${firstLine(e instanceof Error ? e.message : String(e))}`,
+          file,
+          line: 1,
+          column: 1,
+          hint: 'fix the YAML aliases (*name) and anchors (&name) in this file',
+        },
+      ],
+    };
+  }
   const locate = (path: readonly PropertyKey[]) => {
     let node: unknown = doc.contents;
     let best = node;

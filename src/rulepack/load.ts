@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { entryExists, folderProblem, ioProblem, readTextFile } from '../model/textFile.ts';
 import { parseSourceText, validateDocument } from '../model/sourceDocument.ts';
 import type { SourceDocument } from '../model/sourceDocument.ts';
 import type { Problem, Result } from '../model/problem.ts';
@@ -33,7 +34,8 @@ export interface PackSource {
  * folder and validates each against its schema. All problems in all files are reported together.
  */
 export function loadPackSource(dir: string): Result<PackSource> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  const display = (path: string) => relative(process.cwd(), path) || path;
+  if (!entryExists(dir)) {
     return {
       ok: false,
       problems: [
@@ -45,13 +47,24 @@ export function loadPackSource(dir: string): Result<PackSource> {
       ],
     };
   }
+  const notFolder = folderProblem(dir, { display: display(dir), hint: PACK_FOLDER_HINT });
+  if (notFolder) return { ok: false, problems: [notFolder] };
   const problems: Problem[] = [];
   const files: string[] = [];
-  const display = (path: string) => relative(process.cwd(), path) || path;
 
-  const readDoc = (path: string): SourceDocument | undefined => {
+  const readText = (path: string): string | undefined => {
     files.push(relative(dir, path));
-    const parsed = parseSourceText(display(path), readFileSync(path, 'utf8'));
+    const text = readTextFile(path, { display: display(path), hint: PACK_FILE_HINT });
+    if (!text.ok) {
+      problems.push(...text.problems);
+      return undefined;
+    }
+    return text.value;
+  };
+  const readDoc = (path: string): SourceDocument | undefined => {
+    const text = readText(path);
+    if (text === undefined) return undefined;
+    const parsed = parseSourceText(display(path), text);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       return undefined;
@@ -60,7 +73,7 @@ export function loadPackSource(dir: string): Result<PackSource> {
   };
 
   const packPath = join(dir, 'pack.yaml');
-  if (!existsSync(packPath)) {
+  if (!entryExists(packPath)) {
     return {
       ok: false,
       problems: [
@@ -77,11 +90,17 @@ export function loadPackSource(dir: string): Result<PackSource> {
   const packResult = packDoc ? validateDocument(packDoc, packFileSchema, 'pack') : undefined;
   if (packResult && !packResult.ok) problems.push(...packResult.problems);
 
-  const yamlFiles = (sub: string) =>
-    listFiles(join(dir, sub), ['.yaml', '.yml']).map((name) => join(dir, sub, name));
+  const listed = (sub: string, extensions: readonly string[]) => {
+    const list = listFiles(join(dir, sub), extensions, display);
+    if (!list.ok) {
+      problems.push(...list.problems);
+      return [];
+    }
+    return list.value.map((name) => join(dir, sub, name));
+  };
 
   const measures: { file: MeasureFile; doc: SourceDocument }[] = [];
-  for (const path of yamlFiles('measures')) {
+  for (const path of listed('measures', YAML)) {
     const doc = readDoc(path);
     if (!doc) continue;
     const r = validateDocument(doc, measureFileSchema, 'measure');
@@ -89,7 +108,7 @@ export function loadPackSource(dir: string): Result<PackSource> {
     else problems.push(...r.problems);
   }
   const definitions: { file: DefinitionsFile; doc: SourceDocument }[] = [];
-  for (const path of yamlFiles('definitions')) {
+  for (const path of listed('definitions', YAML)) {
     const doc = readDoc(path);
     if (!doc) continue;
     const r = validateDocument(doc, definitionsFileSchema, 'definitions');
@@ -98,10 +117,9 @@ export function loadPackSource(dir: string): Result<PackSource> {
   }
 
   const valueSets = new Map<string, ValueSet>();
-  for (const name of listFiles(join(dir, 'valuesets'), ['.csv'])) {
-    const path = join(dir, 'valuesets', name);
-    files.push(relative(dir, path));
-    problems.push(...readValueSets(display(path), readFileSync(path, 'utf8'), valueSets));
+  for (const path of listed('valuesets', ['.csv'])) {
+    const text = readText(path);
+    if (text !== undefined) problems.push(...readValueSets(display(path), text, valueSets));
   }
 
   if (problems.length > 0 || !packResult?.ok || !packDoc) return { ok: false, problems };
@@ -124,11 +142,34 @@ export function loadPackSource(dir: string): Result<PackSource> {
   };
 }
 
-function listFiles(dir: string, extensions: readonly string[]): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => extensions.some((e) => n.endsWith(e)))
-    .sort();
+const YAML = ['.yaml', '.yml'] as const;
+const PACK_FOLDER_HINT = 'pass a folder such as rules/hedis/2025 that holds pack.yaml';
+const PACK_FILE_HINT =
+  'every file of a rule pack must be a readable UTF-8 file: replace the link or folder with the file itself';
+
+/**
+ * The names in `dir` with one of `extensions`, sorted; none when `dir` is absent. Every entry with
+ * such a name is listed, whatever it is (a folder named x.yaml, a dangling link), so reading it
+ * reports what is wrong instead of leaving it out.
+ */
+function listFiles(
+  dir: string,
+  extensions: readonly string[],
+  display: (path: string) => string,
+): Result<string[]> {
+  if (!entryExists(dir)) return { ok: true, value: [] };
+  const notFolder = folderProblem(dir, { display: display(dir), hint: PACK_FOLDER_HINT });
+  if (notFolder) return { ok: false, problems: [notFolder] };
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    return { ok: false, problems: [ioProblem(dir, e, { display: display(dir) })] };
+  }
+  return {
+    ok: true,
+    value: names.filter((n) => extensions.some((e) => n.endsWith(e))).sort(),
+  };
 }
 
 interface MutableValueSet {
@@ -139,30 +180,45 @@ interface MutableValueSet {
   size: number;
 }
 
+const VALUE_SET_COLUMNS = ['value_set', 'code_system', 'code', 'display'] as const;
+const VALUE_SET_REQUIRED = ['value_set', 'code_system', 'code'] as const;
+const VALUE_SET_HINT =
+  'value-set files have the header value_set,code_system,code,display; quote fields that contain commas';
+
 /** Parses one value-set CSV into `into`; returns problems naming the file and line. */
 function readValueSets(file: string, text: string, into: Map<string, ValueSet>): Problem[] {
   const problems: Problem[] = [];
-  type Row = { record: Record<string, string>; info: { lines: number } };
-  let records: Row[];
-  try {
-    records = parseCsv<Row>(text, {
-      columns: true,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    });
-  } catch (e) {
-    const err = e as { message?: string; lines?: number };
+  const parsed = valueSetRecords(file, text);
+  if (!parsed.ok) return [...parsed.problems];
+  const [header, ...rows] = parsed.value;
+  if (!header) return [];
+  const columns = header.fields.map((f) => f.trim());
+  // A bad header makes every row wrong: it is one problem, not one per row.
+  const unknown = columns.filter((c) => !(VALUE_SET_COLUMNS as readonly string[]).includes(c));
+  const missing = VALUE_SET_REQUIRED.filter((c) => !columns.includes(c));
+  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (unknown.length > 0 || missing.length > 0 || repeated.length > 0) {
+    const what = [
+      unknown.length > 0
+        ? `unknown column(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')}`
+        : '',
+      missing.length > 0 ? `missing column(s) ${missing.join(', ')}` : '',
+      repeated.length > 0 ? `repeated column(s) ${[...new Set(repeated)].join(', ')}` : '',
+    ].filter((x) => x !== '');
     return [
       {
-        code: 'valueset/syntax',
-        message: `CSV syntax error: ${err.message ?? String(e)}`,
+        code: 'valueset/bad-header',
+        message: `bad header: ${what.join('; ')}`,
         file,
-        ...(err.lines !== undefined ? { line: err.lines } : {}),
-        hint: 'value-set files have the header value_set,code_system,code,display; quote fields that contain commas',
+        line: header.line,
+        hint: VALUE_SET_HINT,
       },
     ];
   }
+  const records = rows.map((row) => ({
+    record: Object.fromEntries(columns.map((c, i) => [c, row.fields[i] ?? ''])),
+    info: { lines: row.line },
+  }));
   for (const { record, info } of records) {
     const row = valueSetRowSchema.safeParse(record);
     if (!row.success) {
@@ -210,4 +266,105 @@ function readValueSets(file: string, text: string, into: Map<string, ValueSet>):
     }
   }
   return problems;
+}
+
+interface ValueSetRecord {
+  /** The line the record starts on. */
+  readonly line: number;
+  readonly fields: readonly string[];
+}
+
+/**
+ * The records of a value-set CSV, each with the line it starts on. A syntax error stops reading
+ * and is reported at the line where the bad record starts; an unclosed quote at the quote itself
+ * (the parser only notices it at the end of the file).
+ */
+function valueSetRecords(file: string, text: string): Result<ValueSetRecord[]> {
+  const records: ValueSetRecord[] = [];
+  // Where the last good record ended, to tell where the next one starts.
+  let end = 0;
+  let empty = 0;
+  try {
+    parseCsv(text, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      on_record: (fields: string[], context: { lines: number; empty_lines: number }) => {
+        records.push({ line: end + 1 + (context.empty_lines - empty), fields });
+        end = context.lines;
+        empty = context.empty_lines;
+        return null;
+      },
+    });
+  } catch (e) {
+    const code: unknown = e instanceof Error ? Reflect.get(e, 'code') : undefined;
+    const message = e instanceof Error ? e.message : String(e);
+    const start = startOfRecord(text, end);
+    // A quote left open swallows the lines after it: the parser fails at the end of the file, or
+    // at the next quote; the mistake is the quote that opened.
+    const quote =
+      code === 'CSV_QUOTE_NOT_CLOSED'
+        ? unclosedQuote(text, start, false)
+        : code === 'CSV_INVALID_CLOSING_QUOTE'
+          ? unclosedQuote(text, start, true)
+          : undefined;
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'valueset/syntax',
+          message:
+            quote !== undefined
+              ? `CSV syntax error: a quoted value starts here and its quote is ${code === 'CSV_QUOTE_NOT_CLOSED' ? 'never closed' : 'not closed on this line'}`
+              : `CSV syntax error: ${message.split('\n')[0] ?? message}`,
+          file,
+          line: quote?.line ?? start.line,
+          ...(quote !== undefined ? { column: quote.column } : {}),
+          hint: VALUE_SET_HINT,
+        },
+      ],
+    };
+  }
+  return { ok: true, value: records };
+}
+
+/** The first non-empty line after line `end`, and its offset in `text`. */
+function startOfRecord(text: string, end: number): { line: number; offset: number } {
+  let offset = 0;
+  let line = 1;
+  while (line <= end) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) return { line, offset: text.length };
+    offset = next + 1;
+    line += 1;
+  }
+  while (offset < text.length && (text[offset] === '\n' || text[offset] === '\r')) {
+    if (text[offset] === '\n') line += 1;
+    offset += 1;
+  }
+  return { line, offset };
+}
+
+/**
+ * The line and column of the quote still open at the end of the text (or, with `lineOnly`, at the
+ * end of the record's first line), reading from `start`.
+ */
+function unclosedQuote(
+  text: string,
+  start: { line: number; offset: number },
+  lineOnly: boolean,
+): { line: number; column: number } | undefined {
+  let line = start.line;
+  let lineStart = start.offset;
+  let open: { line: number; column: number } | undefined;
+  for (let i = start.offset; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') open = open ? undefined : { line, column: i - lineStart + 1 };
+    else if (c === '\n') {
+      if (lineOnly) return open;
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return open;
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMemberFile } from '../../src/model/memberFile.ts';
 import { formatProblem } from '../../src/model/problem.ts';
@@ -102,5 +102,58 @@ describe('readMemberFile', () => {
     if (!result.ok) return;
     expect(result.value).not.toHaveProperty('nickname');
     expect(result.value).toMatchObject({ id: 'M-NICKNAME', claims: [], statuses: [] });
+  });
+});
+
+describe('readMemberFile on a file that cannot be read', () => {
+  const VALID = '{"id":"M1","birthDate":"1960-05-01","sex":"F"}\n';
+  const cases: readonly (readonly [string, string, (path: string) => void])[] = [
+    [
+      'a dangling symbolic link',
+      'file/dangling-symlink',
+      (p) => {
+        symlinkSync('gone.json', p);
+      },
+    ],
+    [
+      'a symbolic link that loops',
+      'file/symlink-loop',
+      (p) => {
+        symlinkSync(basename(p), p);
+      },
+    ],
+    [
+      'a folder',
+      'file/is-a-directory',
+      (p) => {
+        mkdirSync(p);
+      },
+    ],
+    ['missing', 'file/not-found', () => undefined],
+  ];
+  for (const [what, code, make] of cases) {
+    it(`is a coded problem naming the file when it is ${what}`, () => {
+      const path = join(dir, `${code.replace('/', '-')}.json`);
+      make(path);
+      const result = readMemberFile(path);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toMatchObject({ code, file: path });
+    });
+  }
+
+  it('bytes that are not UTF-8 are a problem at their line and column', () => {
+    const path = join(dir, 'latin1.json');
+    writeFileSync(path, Buffer.from(VALID.replace('"F"', '"F\u00e9"'), 'latin1'));
+    const result = readMemberFile(path);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]).toMatchObject({
+      code: 'file/not-utf8',
+      file: path,
+      line: 1,
+      column: 45,
+    });
   });
 });

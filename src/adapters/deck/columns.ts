@@ -107,3 +107,11 @@ export const DECK_FILES = {
   expectedCsv: 'expected.csv',
   expectedJsonl: 'expected.jsonl',
 } as const;
+
+/**
+ * Files that mark a deck a writer has not finished: the marker a deck writer puts in its staging
+ * folder until every file is complete, and the scratch file of an outcome table being written.
+ * A deck folder holding one is refused by the reader.
+ */
+export const PARTIAL_MARKER = '.measurecheck-partial';
+export const PARTIAL_MARKERS = [PARTIAL_MARKER, `${DECK_FILES.expectedCsv}.partial`] as const;

@@ -1,16 +1,20 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Member } from '../../model/member.ts';
 import type { Outcome } from '../../model/outcome.ts';
 import { MeasurecheckError } from '../../model/problem.ts';
+import { entryExists } from '../../model/textFile.ts';
 import {
   CLAIMS_TABLE,
   DECK_FILES,
+  DECK_TABLES,
   DISPENSINGS_TABLE,
   ENROLLMENTS_TABLE,
   MEMBERS_TABLE,
   MODIFIER_SEPARATOR,
   OBSERVATIONS_TABLE,
+  PARTIAL_MARKER,
   STATUSES_TABLE,
 } from './columns.ts';
 import { csvLine, numberText } from './_internals/csvText.ts';
@@ -21,18 +25,34 @@ import { errorMessage } from './_internals/report.ts';
 /** Writes a fixture deck member by member; `close` must be awaited to finish the files. */
 export interface DeckWriter {
   write(member: Member, expected: readonly Outcome[]): Promise<void>;
+  /** Finishes the files and puts the new deck in place of the folder's old deck files. */
   close(): Promise<void>;
+  /**
+   * Stops writing and removes the unfinished deck; the folder is left as it was. Synchronous, so
+   * it can run when the process is interrupted.
+   */
+  abort(): void;
+}
+
+/** The files a writer writes, and how it stops. */
+interface DeckFiles {
+  write(member: Member, expected: readonly Outcome[]): Promise<void>;
+  close(): Promise<void>;
+  destroy(): void;
 }
 
 /**
- * Creates a deck writer into `dir` (created, recursively). A CSV deck gets all seven files
- * (members.csv, enrollments.csv, statuses.csv, claims.csv, dispensings.csv, observations.csv,
- * expected.csv), each with its header even when it has no rows; a JSON Lines deck gets
- * members.jsonl and expected.jsonl. Rows are written in member order, so the deck follows the
- * order rule. Each write waits while a file's buffer is full, so memory stays bounded however many
- * members are written. Files of the other format that would make the deck ambiguous
- * (members.jsonl and expected.jsonl for CSV; members.csv and expected.csv for JSON Lines) are
- * removed.
+ * Creates a deck writer for the folder `dir`. A CSV deck gets all seven files (members.csv,
+ * enrollments.csv, statuses.csv, claims.csv, dispensings.csv, observations.csv, expected.csv),
+ * each with its header even when it has no rows; a JSON Lines deck gets members.jsonl and
+ * expected.jsonl. Rows are written in member order, so the deck follows the order rule. Each write
+ * waits while a file's buffer is full, so memory stays bounded however many members are written.
+ *
+ * The deck is written beside `dir`, in a staging folder marked partial (`.<name>.partial-*`, which
+ * the reader refuses), and only `close` puts it in place: `dir` is created by a rename, or, when it
+ * already exists, its deck files are replaced (marked partial while they are) and the deck files
+ * of the other format removed; other files in it are kept. An interrupted or failed write leaves
+ * `dir` as it was: `abort` (also run if the process exits before `close`) removes the staging folder.
  *
  * A member the CSV format cannot represent (two claims with one id, a claim without codes, a
  * modifier containing `;` or empty) or an outcome of another member makes `write` throw.
@@ -43,25 +63,108 @@ export interface DeckWriter {
  * await writer.close();
  */
 export function createDeckWriter(dir: string, format: 'csv' | 'jsonl'): DeckWriter {
+  let staging: string;
   try {
-    mkdirSync(dir, { recursive: true });
-    const stale =
-      format === 'csv'
-        ? [DECK_FILES.membersJsonl, DECK_FILES.expectedJsonl]
-        : [DECK_FILES.membersCsv, DECK_FILES.expectedCsv];
-    for (const f of stale) rmSync(join(dir, f), { force: true });
+    if (entryExists(dir) && !statSync(dir).isDirectory()) {
+      throw new Error('it is a file, not a folder');
+    }
+    const parent = dirname(resolve(dir));
+    mkdirSync(parent, { recursive: true });
+    // Not mkdtemp: its folder is private (0700), and on a rename the deck would keep that mode.
+    staging = join(
+      parent,
+      `.${basename(resolve(dir))}.partial-${String(process.pid)}-${randomBytes(4).toString('hex')}`,
+    );
+    mkdirSync(staging);
+    writeFileSync(join(staging, PARTIAL_MARKER), PARTIAL_TEXT);
   } catch (e) {
     throw new MeasurecheckError([
       {
         code: 'deck/unwritable',
-        message: `cannot create the deck folder ${dir}: ${errorMessage(e)}`,
+        message: `cannot write the deck folder ${dir}: ${errorMessage(e)}`,
         file: dir,
         hint: 'choose a folder that can be written',
       },
     ]);
   }
-  return format === 'csv' ? new CsvDeckWriter(dir) : new JsonlDeckWriter(dir);
+  const files: DeckFiles =
+    format === 'csv' ? new CsvDeckWriter(staging) : new JsonlDeckWriter(staging);
+  let state: 'open' | 'closed' | 'aborted' = 'open';
+  const abort = () => {
+    if (state !== 'open') return;
+    state = 'aborted';
+    process.off('exit', abort);
+    files.destroy();
+    rmSync(staging, { recursive: true, force: true });
+  };
+  // A process that ends before close (an uncaught error, process.exit on a signal) leaves no
+  // staging folder behind.
+  process.on('exit', abort);
+  return {
+    write: (member, expected) => {
+      if (state !== 'open') return Promise.reject(new Error(`the deck writer is ${state}`));
+      return files.write(member, expected);
+    },
+    close: async () => {
+      if (state !== 'open') throw new Error(`the deck writer is ${state}`);
+      try {
+        await files.close();
+        swapIn(staging, dir, format);
+      } catch (e) {
+        abort();
+        throw e;
+      }
+      state = 'closed';
+      process.off('exit', abort);
+    },
+    abort,
+  };
 }
+
+const PARTIAL_TEXT =
+  'measurecheck is writing this deck, or stopped before it was complete; it is never read as a deck\n';
+
+/**
+ * Puts the finished deck in `staging` at `dir`. A new folder is one rename. Into an existing
+ * folder the files move one by one, with the partial marker in `dir` meanwhile, so a deck cut off
+ * halfway through the swap is refused rather than read as a mix of two decks.
+ */
+function swapIn(staging: string, dir: string, format: 'csv' | 'jsonl'): void {
+  try {
+    if (!entryExists(dir)) {
+      rmSync(join(staging, PARTIAL_MARKER));
+      renameSync(staging, dir);
+      return;
+    }
+    const marker = join(dir, PARTIAL_MARKER);
+    writeFileSync(marker, PARTIAL_TEXT);
+    const written = readdirSync(staging).filter((f) => f !== PARTIAL_MARKER);
+    for (const f of written) renameSync(join(staging, f), join(dir, f));
+    // Deck files of the old deck the new one does not have (the other format's files).
+    for (const f of DECK_FILE_NAMES) {
+      if (!written.includes(f)) rmSync(join(dir, f), { force: true });
+    }
+    rmSync(`${join(dir, DECK_FILES.expectedCsv)}.partial`, { force: true });
+    rmSync(marker);
+    rmSync(staging, { recursive: true, force: true });
+  } catch (e) {
+    throw new MeasurecheckError([
+      {
+        code: 'deck/unwritable',
+        message: `cannot put the new deck in place at ${dir} (format ${format}): ${errorMessage(e)}`,
+        file: dir,
+        hint: 'check that the folder can be written',
+      },
+    ]);
+  }
+}
+
+/** Every file a deck of either format may hold. */
+const DECK_FILE_NAMES: readonly string[] = [
+  ...Object.values(DECK_TABLES).map((t) => t.file),
+  DECK_FILES.membersJsonl,
+  DECK_FILES.expectedJsonl,
+];
 
 function checkExpected(member: Member, expected: readonly Outcome[]): void {
   for (const o of expected) {
@@ -73,7 +176,7 @@ function checkExpected(member: Member, expected: readonly Outcome[]): void {
   }
 }
 
-class JsonlDeckWriter implements DeckWriter {
+class JsonlDeckWriter implements DeckFiles {
   private readonly members: FileSink;
   private readonly expected: FileSink;
 
@@ -92,9 +195,14 @@ class JsonlDeckWriter implements DeckWriter {
     await this.members.close();
     await this.expected.close();
   }
+
+  destroy(): void {
+    this.members.destroy();
+    this.expected.destroy();
+  }
 }
 
-class CsvDeckWriter implements DeckWriter {
+class CsvDeckWriter implements DeckFiles {
   private readonly members: FileSink;
   private readonly enrollments: FileSink;
   private readonly statuses: FileSink;
@@ -182,6 +290,20 @@ class CsvDeckWriter implements DeckWriter {
       await s.close();
     }
     await this.expected.close();
+  }
+
+  destroy(): void {
+    for (const s of [
+      this.members,
+      this.enrollments,
+      this.statuses,
+      this.claims,
+      this.dispensings,
+      this.observations,
+      this.expected,
+    ]) {
+      s.destroy();
+    }
   }
 }
 

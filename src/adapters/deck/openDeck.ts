@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { MeasurecheckError } from '../../model/problem.ts';
 import type { Problem } from '../../model/problem.ts';
-import { DECK_FILES } from './columns.ts';
+import { entryExists, fileProblem, folderProblem } from '../../model/textFile.ts';
+import { DECK_FILES, DECK_TABLES, PARTIAL_MARKERS } from './columns.ts';
 import { csvDeckMembers, csvMemberLines } from './_internals/csvDeck.ts';
 import { jsonlDeckMembers } from './_internals/jsonlDeck.ts';
 import { csvOutcomeRows, jsonlOutcomeRows } from './_internals/outcomeRows.ts';
@@ -30,11 +30,13 @@ const DECK_HINT =
  * }
  */
 export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
-  if (!existsSync(path)) {
+  if (!entryExists(path)) {
     throw usage({ code: 'deck/not-found', message: `fixture deck not found: ${path}`, file: path });
   }
   const strict = options.strict === true;
-  if (statSync(path).isFile()) {
+  const notFolder = folderProblem(path, { hint: DECK_HINT });
+  if (notFolder?.code !== 'file/not-a-folder' && notFolder !== undefined) throw usage(notFolder);
+  if (notFolder) {
     const ext = extname(path).toLowerCase();
     if (ext !== '.jsonl' && ext !== '.ndjson') {
       throw usage({
@@ -43,6 +45,7 @@ export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
         file: path,
       });
     }
+    checkFile(path);
     return {
       path,
       format: 'jsonl',
@@ -57,10 +60,11 @@ export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
         }),
     };
   }
+  refusePartial(path);
   const membersCsv = join(path, DECK_FILES.membersCsv);
   const membersJsonl = join(path, DECK_FILES.membersJsonl);
-  const hasCsv = existsSync(membersCsv);
-  const hasJsonl = existsSync(membersJsonl);
+  const hasCsv = entryExists(membersCsv);
+  const hasJsonl = entryExists(membersJsonl);
   if (hasCsv && hasJsonl) {
     throw usage({
       code: 'deck/ambiguous',
@@ -75,6 +79,13 @@ export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
       message: `no members.csv or members.jsonl in ${path}`,
       file: path,
     });
+  }
+  // Every file the deck has is checked now, before anything is read: a table that is a dangling
+  // link or a folder is never read as a table without rows.
+  const tables = hasCsv ? Object.values(DECK_TABLES).map((t) => t.file) : [DECK_FILES.membersJsonl];
+  for (const table of tables) {
+    const file = join(path, table);
+    if (entryExists(file)) checkFile(file);
   }
   const expectedFile = findExpected(path);
   const expectedRows = (reporter: ReturnType<typeof createReporter>) =>
@@ -119,15 +130,15 @@ async function* csvMembers(
   const reporter = createReporter(options);
   // The first pass reads only member ids; it lets the merge-join tell a row of a later member
   // from a row of a member that does not exist, as soon as the row is read.
-  const memberLines = await csvMemberLines(dir);
+  const memberLines = await csvMemberLines(dir, reporter, strict);
   yield* csvDeckMembers({ dir, expected: expectedRows(reporter), strict, reporter, memberLines });
 }
 
 function findExpected(dir: string): string | undefined {
   const csv = join(dir, DECK_FILES.expectedCsv);
   const jsonl = join(dir, DECK_FILES.expectedJsonl);
-  const hasCsv = existsSync(csv);
-  const hasJsonl = existsSync(jsonl);
+  const hasCsv = entryExists(csv);
+  const hasJsonl = entryExists(jsonl);
   if (hasCsv && hasJsonl) {
     throw usage({
       code: 'deck/ambiguous',
@@ -136,7 +147,34 @@ function findExpected(dir: string): string | undefined {
       hint: 'keep one expected-results file: remove one of the two',
     });
   }
-  return hasCsv ? csv : hasJsonl ? jsonl : undefined;
+  const file = hasCsv ? csv : hasJsonl ? jsonl : undefined;
+  if (file !== undefined) checkFile(file);
+  return file;
+}
+
+/** Throws the problem that says why `file` cannot be read, if it cannot. */
+function checkFile(file: string): void {
+  const problem = fileProblem(file, {
+    hint: 'every file of a deck must be a readable file: replace the link or folder with the file itself, or remove it',
+  });
+  if (problem) throw new MeasurecheckError([problem]);
+}
+
+/**
+ * A deck folder that `fixtures generate` (or any deck writer) did not finish: its marker, or the
+ * scratch file of an outcome table, is still there. Read, it would look like a smaller deck.
+ */
+function refusePartial(dir: string): void {
+  for (const name of PARTIAL_MARKERS) {
+    const marker = join(dir, name);
+    if (!entryExists(marker)) continue;
+    throw usage({
+      code: 'deck/partial',
+      message: `the deck ${dir} is incomplete: ${name} is left from a deck writer that did not finish`,
+      file: marker,
+      hint: 'write the deck again (measurecheck fixtures generate ... --force); an incomplete deck is never read',
+    });
+  }
 }
 
 function usage(problem: Problem): MeasurecheckError {

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { MeasurecheckError } from '../../model/problem.ts';
 import type { Problem } from '../../model/problem.ts';
+import { entryExists, fileProblem } from '../../model/textFile.ts';
 import { csvOutcomeRows, jsonlOutcomeRows } from './_internals/outcomeRows.ts';
 import { createReporter } from './_internals/report.ts';
 import type { ResultRow } from './types.ts';
@@ -18,16 +19,19 @@ export interface ReadResultsOptions {
  * come in any order. A bad row rejects with a `MeasurecheckError` (exit code 2) naming the file,
  * line and column, or with `keepGoing` is passed to `onSkip` and skipped.
  *
+ * The file itself is checked when this is called, before anything is compared: an unknown
+ * extension, a missing or unreadable file, or an empty one throws a `MeasurecheckError` (exit
+ * code 2) at once, so it is reported first and alone, never as every member missing.
+ *
  * @example
  * for await (const { outcome, origin } of readResults('out/results.csv')) {
  *   // ...
  * }
  */
-export async function* readResults(
+export function readResults(
   path: string,
   options: ReadResultsOptions = {},
 ): AsyncGenerator<ResultRow> {
-  const reporter = createReporter(options);
   const ext = extname(path).toLowerCase();
   if (ext !== '.csv' && ext !== '.jsonl' && ext !== '.ndjson') {
     throw new MeasurecheckError([
@@ -39,7 +43,7 @@ export async function* readResults(
       },
     ]);
   }
-  if (!existsSync(path)) {
+  if (!entryExists(path)) {
     throw new MeasurecheckError([
       {
         code: 'results/not-found',
@@ -49,10 +53,35 @@ export async function* readResults(
       },
     ]);
   }
-  const rows =
-    ext === '.csv' ? csvOutcomeRows(path, reporter, false) : jsonlOutcomeRows(path, reporter);
+  const problem = fileProblem(path, {
+    hint: 'pass the file your implementation wrote its outcomes to',
+  });
+  if (problem) throw new MeasurecheckError([problem]);
+  if (statSync(path).size === 0) throw new MeasurecheckError([emptyResults(path)]);
+  return resultRows(path, ext === '.csv', createReporter(options));
+}
+
+async function* resultRows(
+  path: string,
+  csv: boolean,
+  reporter: ReturnType<typeof createReporter>,
+): AsyncGenerator<ResultRow> {
+  let lines = 0;
+  const rows = csv ? csvOutcomeRows(path, reporter, false, true) : jsonlOutcomeRows(path, reporter);
   for await (const row of rows) {
+    lines += 1;
     const decoded = row.decode();
     if (decoded) yield decoded;
   }
+  // A JSON Lines file of blank lines says nothing, like an empty one (a CSV one has no header).
+  if (!csv && lines === 0 && !reporter.keepGoing) throw new MeasurecheckError([emptyResults(path)]);
+}
+
+function emptyResults(path: string): Problem {
+  return {
+    code: 'results/empty',
+    message: 'the results file is empty: it holds no outcomes',
+    file: path,
+    hint: 'an implementation that ran writes one outcome per member and request; check that it finished writing the file',
+  };
 }

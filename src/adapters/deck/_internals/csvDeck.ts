@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../../model/member.ts';
 import type { Code, Enrollment, Member, Setting, Status } from '../../../model/member.ts';
 import type { Problem } from '../../../model/problem.ts';
+import { entryExists } from '../../../model/textFile.ts';
 import {
   CLAIMS_TABLE,
   DISPENSINGS_TABLE,
@@ -91,16 +91,27 @@ export interface CsvDeckInput {
   readonly memberLines: ReadonlyMap<string, number>;
 }
 
-/** Reads the member ids of members.csv (first pass): id to the line of its first row. */
-export async function csvMemberLines(dir: string): Promise<Map<string, number>> {
+/**
+ * Reads the member ids of members.csv (first pass): id to the line of its first row. Without
+ * keepGoing, a malformed row of members.csv stops reading here, at its own line: left to the main
+ * pass, the rows of other tables for the member on that row would be reported first, as rows of
+ * a member that does not exist. A file that cannot be read, or a bad header, stops it either way.
+ */
+export async function csvMemberLines(
+  dir: string,
+  reporter: Reporter,
+  strict: boolean,
+): Promise<Map<string, number>> {
   const lines = new Map<string, number>();
-  try {
-    for await (const row of csvTableRows(join(dir, MEMBERS_TABLE.file), MEMBERS_TABLE, QUIET)) {
-      const id = row.text('member_id');
-      if (id !== '' && !lines.has(id)) lines.set(id, row.line);
-    }
-  } catch {
-    // Header problems are reported by the main pass.
+  const rows = csvTableRows(
+    join(dir, MEMBERS_TABLE.file),
+    MEMBERS_TABLE,
+    reporter.keepGoing ? QUIET : reporter,
+    { strict, requireHeader: true },
+  );
+  for await (const row of rows) {
+    const id = row.text('member_id');
+    if (id !== '' && !lines.has(id)) lines.set(id, row.line);
   }
   return lines;
 }
@@ -189,7 +200,8 @@ async function* childRows<T>(
   decode: (d: RowDecoder) => T,
 ): AsyncGenerator<KeyedRow<Located<T>>> {
   const file = join(dir, table.file);
-  if (!(await exists(file))) return;
+  // Only a table with no entry at all is absent; a dangling link or a folder is read, and fails.
+  if (!entryExists(file)) return;
   const reporter = input.reporter;
   yield* keyedCsvRows(
     file,
@@ -205,15 +217,6 @@ async function* childRows<T>(
       return { value, row };
     },
   );
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function codeOf(d: RowDecoder): Code {

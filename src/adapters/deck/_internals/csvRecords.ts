@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { CsvError, InfoRecord, Options } from 'csv-parse';
 import { MeasurecheckError } from '../../../model/problem.ts';
+import { openTextStream } from '../../../model/textFile.ts';
 import type { Problem } from '../../../model/problem.ts';
 import { errorMessage } from './report.ts';
 import type { Reporter } from './report.ts';
@@ -73,7 +73,11 @@ export async function* csvRecords(file: string, reporter: Reporter): AsyncGenera
     },
   };
   const parser = parse(options);
-  const source = createReadStream(file);
+  // A file that cannot be read, or bytes that are not UTF-8, stop reading even with keepGoing:
+  // skipping them would silently read a table as having fewer rows than it has.
+  const opened = openTextStream(file);
+  if (!opened.ok) throw new MeasurecheckError(opened.problems);
+  const source = opened.value;
   source.on('error', (e) => parser.destroy(e));
   source.pipe(parser);
   const position: Position = { end: 0, empty: 0 };
@@ -93,7 +97,9 @@ export async function* csvRecords(file: string, reporter: Reporter): AsyncGenera
   } catch (e) {
     if (e instanceof MeasurecheckError) throw e;
     flushSkips(file, skips, Number.POSITIVE_INFINITY, position, reporter);
-    reporter.report([unreadable(file, e, position)]);
+    const problem = unreadable(file, e, position);
+    if (problem.code === 'deck/unreadable') throw new MeasurecheckError([problem]);
+    reporter.report([problem]);
   } finally {
     source.destroy();
     parser.destroy();

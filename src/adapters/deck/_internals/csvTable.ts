@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { MeasurecheckError } from '../../../model/problem.ts';
 import type { Problem } from '../../../model/problem.ts';
 import type { DeckTable } from '../columns.ts';
@@ -55,7 +56,7 @@ export async function* csvTableRows(
     throw new MeasurecheckError([
       {
         code: 'deck/missing-column',
-        message: `${table.file} is empty: it needs a header line`,
+        message: `${basename(file)} is empty: it needs a header line`,
         file,
         line: 1,
         hint: `start the file with the header ${table.columns.join(',')}`,

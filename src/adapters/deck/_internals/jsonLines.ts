@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
 import type { z } from 'zod';
 import { MeasurecheckError } from '../../../model/problem.ts';
 import type { Problem } from '../../../model/problem.ts';
 import type { DocumentKind } from '../../../model/problemCodes.ts';
 import { parseSourceText, zodProblems } from '../../../model/sourceDocument.ts';
+import { openTextStream } from '../../../model/textFile.ts';
 import { errorMessage } from './report.ts';
-import type { Reporter } from './report.ts';
 
 /** One non-blank line of a JSON Lines file with its 1-based line number. */
 export interface TextLine {
@@ -14,16 +13,20 @@ export interface TextLine {
 }
 
 /**
- * Streams the non-blank lines of a text file (LF or CRLF, a leading BOM dropped). A read error is
- * reported as a problem and ends the lines.
+ * Streams the non-blank lines of a text file (LF or CRLF, a leading BOM dropped). A file that
+ * cannot be read, or bytes that are not UTF-8, reject with a `MeasurecheckError` even with
+ * keepGoing: skipping them would silently read fewer lines than the file has.
  */
-export async function* textLines(file: string, reporter: Reporter): AsyncGenerator<TextLine> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+export async function* textLines(file: string): AsyncGenerator<TextLine> {
+  const opened = openTextStream(file);
+  if (!opened.ok) throw new MeasurecheckError(opened.problems);
+  const stream = opened.value;
   let rest = '';
   let line = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const parts = (rest + chunk).split('\n');
+    // Each chunk ends on a whole character (openTextStream), so it decodes on its own.
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
       rest = parts.pop() ?? '';
       for (const part of parts) {
         line += 1;
@@ -38,7 +41,7 @@ export async function* textLines(file: string, reporter: Reporter): AsyncGenerat
     }
   } catch (e) {
     if (e instanceof MeasurecheckError) throw e;
-    reporter.report([
+    throw new MeasurecheckError([
       {
         code: 'deck/unreadable',
         message: `cannot read ${file}: ${errorMessage(e)}`,

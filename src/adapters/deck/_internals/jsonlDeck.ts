@@ -5,7 +5,6 @@ import { MemberCursor } from './memberCursor.ts';
 import type { KeyedRow } from './memberCursor.ts';
 import { memberIdOf } from './outcomeRows.ts';
 import type { OutcomeRow } from './outcomeRows.ts';
-import { QUIET } from './report.ts';
 import type { Reporter } from './report.ts';
 
 export interface JsonlDeckInput {
@@ -23,7 +22,7 @@ export interface JsonlDeckInput {
  */
 export async function jsonlMemberLines(file: string): Promise<Map<string, number>> {
   const lines = new Map<string, number>();
-  for await (const line of textLines(file, QUIET)) {
+  for await (const line of textLines(file)) {
     const json = parseJsonLine(file, line);
     const id = json.ok ? memberIdOf(json.value, 'id') : undefined;
     if (id !== undefined && !lines.has(id)) lines.set(id, line.line);
@@ -44,7 +43,7 @@ export async function* jsonlDeckMembers(input: JsonlDeckInput): AsyncGenerator<D
     : undefined;
   const schema = input.strict ? strictMemberSchema : memberSchema;
   try {
-    for await (const line of textLines(file, reporter)) {
+    for await (const line of textLines(file)) {
       const json = parseJsonLine(file, line);
       if (!json.ok) {
         reporter.report([json.problem]);

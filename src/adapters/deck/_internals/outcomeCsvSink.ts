@@ -27,6 +27,11 @@ export class OutcomeCsvSink {
     await this.scratch.write(`${JSON.stringify(outcome)}\n`);
   }
 
+  /** Stops writing without finishing the file (after another failure). */
+  destroy(): void {
+    this.scratch.destroy();
+  }
+
   async close(): Promise<void> {
     await this.scratch.close();
     const rateIds = [...this.rateIds];

@@ -128,11 +128,13 @@ export async function* csvOutcomeRows(
   file: string,
   reporter: Reporter,
   strict: boolean,
+  requireHeader = false,
 ): AsyncGenerator<KeyedRow<OutcomeRow>> {
   yield* keyedCsvRows(
     file,
     csvTableRows(file, OUTCOMES_TABLE, reporter, {
       strict,
+      requireHeader,
       accepts: isRateColumn,
       checkHeader: checkOutcomeHeader,
     }),
@@ -149,7 +151,7 @@ export async function* jsonlOutcomeRows(
   file: string,
   reporter: Reporter,
 ): AsyncGenerator<KeyedRow<OutcomeRow>> {
-  for await (const line of textLines(file, reporter)) {
+  for await (const line of textLines(file)) {
     const json = parseJsonLine(file, line);
     if (!json.ok) {
       reporter.report([json.problem]);
