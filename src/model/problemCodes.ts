@@ -29,6 +29,23 @@ export const PROBLEM_CODES = {
   'outcome/invalid': { exit: 2, meaning: 'an outcome in a results file is not a valid outcome' },
   'outcome/unknown-key': { exit: 2, meaning: 'an outcome in a results file has an unknown field' },
 
+  // Files (every file is read through one checked path)
+  'file/not-found': { exit: 2, meaning: 'a file the command reads does not exist' },
+  'file/dangling-symlink': { exit: 2, meaning: 'a file is a symbolic link to nothing' },
+  'file/symlink-loop': { exit: 2, meaning: 'a file is a symbolic link that loops' },
+  'file/is-a-directory': { exit: 2, meaning: 'a folder stands where a file is expected' },
+  'file/not-a-file': {
+    exit: 2,
+    meaning: 'a path is neither a file nor a folder (a device, a socket, a pipe)',
+  },
+  'file/not-a-folder': { exit: 2, meaning: 'a file stands where a folder is expected' },
+  'file/permission-denied': { exit: 2, meaning: 'a file cannot be read: permission denied' },
+  'file/unreadable': {
+    exit: 2,
+    meaning: 'a file cannot be read for another reason the system gives',
+  },
+  'file/not-utf8': { exit: 2, meaning: 'a text file holds bytes that are not UTF-8' },
+
   // Rule packs
   'pack/not-found': { exit: 2, meaning: 'no rule pack folder at the given path' },
   'pack/no-pack-file': { exit: 2, meaning: 'a rule pack folder has no pack.yaml' },
@@ -65,6 +82,10 @@ export const PROBLEM_CODES = {
     meaning: 'a released pack changed and its version was not bumped',
   },
   'pack/version-not-newer': { exit: 2, meaning: 'a release version is not newer than the last' },
+  'valueset/bad-header': {
+    exit: 2,
+    meaning: 'a value-set CSV does not start with value_set,code_system,code,display',
+  },
   'valueset/syntax': { exit: 2, meaning: 'a value-set CSV file does not parse' },
   'valueset/invalid-row': { exit: 2, meaning: 'a value-set CSV row has a bad or missing field' },
   'valueset/duplicate': { exit: 2, meaning: 'a value set is defined in two files' },
@@ -78,6 +99,10 @@ export const PROBLEM_CODES = {
   'release/write-failed': { exit: 2, meaning: 'pack release could not write pack.yaml' },
 
   // Fixture decks and results files
+  'deck/partial': {
+    exit: 2,
+    meaning: 'a deck folder holds a partial marker: it was never completed',
+  },
   'deck/not-found': { exit: 2, meaning: 'no deck file or folder at the given path' },
   'deck/not-a-deck': { exit: 2, meaning: 'the path is a file but not a .jsonl deck' },
   'deck/no-members': { exit: 2, meaning: 'a deck folder has no members.csv or members.jsonl' },
@@ -106,6 +131,7 @@ export const PROBLEM_CODES = {
     exit: 2,
     meaning: 'an expected row names a product line the measure is not reported for',
   },
+  'results/empty': { exit: 2, meaning: 'a results file is empty' },
   'results/not-found': { exit: 2, meaning: 'the results file does not exist' },
   'results/unknown-format': { exit: 2, meaning: 'the results file is neither .csv nor .jsonl' },
   'results/duplicate': { exit: 2, meaning: 'a results file answers the same request twice' },

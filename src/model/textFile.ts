@@ -13,6 +13,7 @@ import { Transform } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
 import { MeasurecheckError } from './problem.ts';
 import type { Problem, Result } from './problem.ts';
+import type { ProblemCode } from './problemCodes.ts';
 
 /**
  * The one checked way to read the files a user hands us (rule packs, value sets, member records,
@@ -302,7 +303,12 @@ function notUtf8(
   };
 }
 
-function problem(path: string, options: TextFileOptions, code: string, message: string): Problem {
+function problem(
+  path: string,
+  options: TextFileOptions,
+  code: ProblemCode,
+  message: string,
+): Problem {
   return { code, message, file: options.display ?? path, hint: options.hint ?? READ_HINT };
 }
 
