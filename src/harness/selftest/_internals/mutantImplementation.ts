@@ -58,7 +58,10 @@ class MutantImplementation implements Implementation {
   }
 
   evaluate(cases: readonly Case[]): Promise<CaseAnswer[]> {
-    if (this.kill) return Promise.reject(new ImplementationError('impl/interrupted', 'mutant killed; run stopped'));
+    if (this.kill)
+      return Promise.reject(
+        new ImplementationError('impl/interrupted', 'mutant killed; run stopped'),
+      );
     return Promise.resolve(
       cases.map((c): CaseAnswer => {
         this.seen += 1;
