@@ -1,6 +1,6 @@
 /**
  * The mutation self-test for every measure of the shipped 2025 pack, rule-aware and uniform
- * generators side by side at the same budget (issue 6, part 4).
+ * generators side by side at the same budget.
  *
  *   npx tsx bench/selftest.ts [--runs 1000] [--seed 1] [--measures COL-E,BCS-E] [--max-mutants 200]
  *     [--generators rule-aware,uniform] [--rerun-factor 5]

@@ -9,7 +9,7 @@ export interface OutcomeDifference {
 }
 
 /**
- * Compares hierarchically, so one root cause is one finding (ARCHITECTURE.md): initial population
+ * Compares hierarchically, so one root cause is one finding (docs/contract.md): initial population
  * first; where both agree the member is in, the denominator; then the exclusion; then, for members
  * in the denominator and not excluded, each rate's numerator; then, for members in the initial
  * population, the stratum. Returns undefined when they agree.

@@ -13,7 +13,7 @@ import { compareOutcomes } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
 
 /**
- * Neighbouring rules a check aims at (issue 6, neighbour targeting): the same measure in another
+ * Neighbouring rules a check aims at (neighbour targeting, README "Use it"): the same measure in another
  * year's pack, and/or the same year's rules for another product line. A bug that keeps last year's
  * rule, or applies one product line's rule to another, only shows on members whose outcome differs
  * between the two; a share of the cases is drawn among those members, and every discrepancy is

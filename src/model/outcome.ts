@@ -20,7 +20,7 @@ export const outcomeSchema = z.object({
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
 
-/** The population flags in the order they are compared (ARCHITECTURE.md, hierarchical comparison). */
+/** The population flags in the order they are compared (docs/contract.md, "Request and outcome"). */
 export const POPULATIONS = [
   'initialPopulation',
   'denominator',

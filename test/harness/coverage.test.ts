@@ -1,4 +1,4 @@
-// Clause-outcome coverage (issue 6, part 2): a hand-written tiny deck reports exactly the clause
+// Clause-outcome coverage: a hand-written tiny deck reports exactly the clause
 // outcomes it misses, through the library and the CLI; and a default-budget `runCheck` of the
 // correct sample implementation exercises every clause outcome of every shipped 2025 measure.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Neighbour targeting (issue 6, part 1): a share of the cases is aimed at members whose outcome
+// Neighbour targeting: a share of the cases is aimed at members whose outcome
 // differs between the pack checked and a neighbour (the previous year's pack, or another product
 // line's rules), and a discrepancy where the implementation gives the neighbour's answer says so.
 import { describe, expect, it } from 'vitest';
