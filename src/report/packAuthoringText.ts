@@ -11,7 +11,7 @@ import type { ReleaseResult } from '../rulepack/release.ts';
  */
 export function formatValidPack(dir: string, pack: CompiledPack, status: DigestStatus): string {
   const measures = [...pack.measures.values()].map((m) => m.id).join(', ');
-  const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets, ${pack.definitions.size} shared definitions`;
+  const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets, ${pack.definitionIds.length} shared definitions`;
   if (status.state === 'released') return `${head}\n  released: ${status.digest}\n`;
   const stale =
     status.state === 'draft' && status.staleManifest

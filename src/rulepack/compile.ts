@@ -138,6 +138,7 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       dir: source.dir,
       measures,
       definitions: shared,
+      definitionIds: [...definitions.keys()],
       valueSets: source.valueSets,
     },
   };

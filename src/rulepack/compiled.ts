@@ -24,6 +24,8 @@ export interface CompiledPack {
    * measure that uses it instead, and is not listed here.
    */
   readonly definitions: ReadonlyMap<string, CompiledClause>;
+  /** Every shared definition the pack's files define, by id, in file order. */
+  readonly definitionIds: readonly string[];
   readonly valueSets: ReadonlyMap<string, ValueSet>;
 }
 

@@ -82,4 +82,9 @@ describe('compiled clauses of the two measures', () => {
     expect(measureOf('EARLY').denominatorExclusion).toBe(shared);
     expect(measureOf('LATE').denominatorExclusion).toBe(shared);
   });
+
+  it('still lists both definitions as written, though one is compiled per measure', () => {
+    expect(pack.definitions.has('screening-after-anchor')).toBe(false);
+    expect(pack.definitionIds).toEqual(['screening-after-anchor', 'isnp-medicare']);
+  });
 });
