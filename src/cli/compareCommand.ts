@@ -153,9 +153,17 @@ async function compare(opts: CompareCliOptions): Promise<number> {
   const pool = await startReferencePool(packs, {
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   });
+  // Ctrl-C stops the compare; the reports get the members compared so far, marked interrupted.
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let result: CompareResult;
   try {
     result = await compareDeck({
+      signal: interrupt.signal,
       deck,
       packs,
       answers,
@@ -178,11 +186,13 @@ async function compare(opts: CompareCliOptions): Promise<number> {
         : {}),
     });
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (progress) process.stderr.write('\n');
     await pool.close();
     await implementation?.close();
   }
-  if (result.groups.length === 0 && result.exitCode === 0) {
+  if (result.groups.length === 0 && result.exitCode === 0 && result.interrupted !== true) {
     // A filter that matches nothing must not pass a build.
     report(opts, { ...result, exitCode: 2 });
     throw new MeasurecheckError([

@@ -32,6 +32,14 @@ export function formatCompareJUnit(r: CompareResult): string {
         `    </testcase>\n  </testsuite>`,
     );
   }
+  if (r.interrupted === true) {
+    suites.push(
+      `  <testsuite name="run" tests="1" failures="0" errors="1">\n` +
+        `    <testcase classname="measurecheck compare" name="the compare ran to the end">\n` +
+        `      <error message="interrupted: stopped by a signal after ${n(r.deckMembers)} deck members; no verdict"></error>\n` +
+        `    </testcase>\n  </testsuite>`,
+    );
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="measurecheck compare ${xml(r.deck)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 

@@ -27,7 +27,9 @@ export function formatCompareMarkdown(r: CompareResult): string {
         ? `**${n(discrepant + r.unmatchedResults)}** disagreement(s) in ${n(total)} member outcomes.`
         : r.exitCode === 2
           ? '**Stopped on bad input**; the counts below cover what was compared before it.'
-          : '**The implementation failed to run** on some members; see below.',
+          : r.interrupted === true
+            ? '**Interrupted** (stopped by a signal): no verdict; the counts below cover what was compared before it.'
+            : '**The implementation failed to run** on some members; see below.',
   );
   out.push('');
   out.push(`- deck: \`${r.deck}\` (${r.deckFormat}, ${n(r.deckMembers)} members)`);

@@ -142,6 +142,9 @@ function verdict(r: CompareResult): string {
     r.unmatchedResults > 0 ? `${n(r.unmatchedResults)} results matching no deck row` : '',
     failed > 0 ? `${n(failed)} with no valid answer` : '',
   ].filter(Boolean);
+  if (r.interrupted === true) {
+    return `INTERRUPTED: stopped by a signal after ${n(r.deckMembers)} deck members; no verdict (${n(members)} member outcomes compared, ${n(discrepant)} discrepant so far).`;
+  }
   const head =
     r.exitCode === 2 ? 'BAD INPUT' : r.exitCode === 3 ? 'IMPLEMENTATION FAILED' : 'DISCREPANCIES';
   const counts = parts.length > 0 ? `${parts.join(', ')} of ` : 'after ';

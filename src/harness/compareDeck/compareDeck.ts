@@ -60,7 +60,8 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
     if (stop.kind === 'input') inputError ??= stop.problems;
     else aborted ??= { message: stop.message, ...(stop.stderr ? { stderr: stop.stderr } : {}) };
   };
-  const stopped = () => aborted !== undefined || inputError !== undefined;
+  const interrupted = () => options.signal?.aborted === true;
+  const stopped = () => aborted !== undefined || inputError !== undefined || interrupted();
 
   const answerer: Answerer =
     options.answers.kind === 'implementation'
@@ -130,6 +131,7 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
   let membersWithoutExpected = 0;
   let batch: Batch[number][] = [];
   for await (const read of readUntilStop(deck.members())) {
+    if (interrupted()) break;
     if (!read.ok) {
       record(read.stop);
       break;
@@ -178,7 +180,9 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
   const discrepant =
     groupResults.some((g) => g.discrepant > 0 || g.missing > 0) || unmatched.count > 0;
   const failed = aborted !== undefined || groupResults.some((g) => g.failed > 0);
-  const exitCode = inputError ? 2 : failed ? 3 : discrepant ? 1 : 0;
+  // An interrupt kills the implementation too: its failure then is the interrupt, not a verdict.
+  const stoppedBySignal = interrupted();
+  const exitCode = stoppedBySignal ? 130 : inputError ? 2 : failed ? 3 : discrepant ? 1 : 0;
   return {
     format: 'measurecheck-compare/1',
     deck: deck.path,
@@ -197,7 +201,8 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
     ignoredResults: unmatched.ignored,
     skipped: skips.problems,
     skippedCount: skips.count,
-    ...(aborted ? { aborted } : {}),
+    ...(aborted && !stoppedBySignal ? { aborted } : {}),
+    ...(stoppedBySignal ? { interrupted: true as const } : {}),
     ...(inputError ? { inputError } : {}),
     durationMs: performance.now() - started,
     exitCode,

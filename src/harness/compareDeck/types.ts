@@ -53,6 +53,11 @@ export interface CompareDeckOptions {
   readonly skips?: SkipList;
   /** Called after each batch with the number of members read so far. */
   readonly onProgress?: (members: number) => void;
+  /**
+   * Stops the compare (Ctrl-C): members not yet read are not compared, the result covers those
+   * that were, is marked `interrupted`, and its exit code is 130.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Agreement on one population flag: expected (rows) against the implementation (columns). */
@@ -186,9 +191,12 @@ export interface CompareResult {
   readonly skippedCount: number;
   /** The implementation stopped working; what was compared before is kept. */
   readonly aborted?: { readonly message: string; readonly stderr?: string };
+  /** The compare was stopped by a signal before the end of the deck: a partial result. */
+  readonly interrupted?: true;
   /** Bad input stopped the run (without `--keep-going`); what was compared before is kept. */
   readonly inputError?: readonly Problem[];
   readonly durationMs: number;
   /** 0 agree; 1 discrepancies or members on one side only; 2 bad input; 3 implementation failed. */
-  readonly exitCode: 0 | 1 | 2 | 3;
+  /** 0 agree, 1 discrepancies, 2 bad input, 3 the implementation failed, 130 interrupted. */
+  readonly exitCode: 0 | 1 | 2 | 3 | 130;
 }
