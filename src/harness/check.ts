@@ -128,6 +128,8 @@ export interface CheckResult {
   readonly runs: number;
   readonly path?: string;
   readonly productLines: readonly ProductLineResult[];
+  /** The product lines the run was asked to check, reached or not. */
+  readonly requestedProductLines: readonly ProductLine[];
   /** Set when the implementation could not be run any more; results so far are kept. */
   readonly aborted?: {
     readonly productLine: ProductLine;
@@ -222,6 +224,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     runs: options.runs,
     ...(options.path !== undefined ? { path: options.path } : {}),
     productLines: results,
+    requestedProductLines: options.productLines,
     ...(aborted ? { aborted } : {}),
     ...(stopped ? { stopped } : {}),
     exitCode: failed || noVerdict ? 3 : discrepant ? 1 : 0,

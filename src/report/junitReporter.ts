@@ -21,57 +21,97 @@ export class JUnitReporter implements Reporter {
 
 export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => string): string {
   const name = `${result.measure} ${result.year}`;
+  // The error that ended the run belongs to the product line it happened on.
+  const endings = [
+    ...(result.aborted
+      ? [
+          {
+            productLine: result.aborted.productLine,
+            title: 'implementation could not run',
+            message: result.aborted.message,
+            body: result.aborted.stderr ?? '',
+          },
+        ]
+      : []),
+    ...(result.stopped
+      ? [
+          {
+            productLine: result.stopped.productLine,
+            title: `run stopped (${result.stopped.reason})`,
+            message: result.stopped.message,
+            body: '',
+          },
+        ]
+      : []),
+  ];
+  const errorCase = (e: (typeof endings)[number]): string =>
+    `    <testcase classname="${xml(name)}" name="${xml(`${e.productLine}: ${e.title}`)}">\n` +
+    `      <error message="${xml(e.message)}">${xml(e.body)}</error>\n` +
+    `    </testcase>`;
+  const suite = (line: string, cases: readonly string[], counts: string, seconds?: string) =>
+    `  <testsuite name="${xml(`${name} ${line}`)}" tests="${cases.length}" ${counts}${seconds === undefined ? '' : ` time="${seconds}"`}>\n` +
+    `${cases.join('\n')}\n  </testsuite>`;
+
   const suites = result.productLines.map((r) => {
     const seconds = (r.durationMs / 1000).toFixed(3);
-    const cases =
-      r.findings.length === 0
+    const ended = endings.filter((e) => e.productLine === r.productLine);
+    // A product line cut short never "agrees": it has no verdict.
+    const complete = ended.length === 0 && r.stopped !== true && r.cutShort === undefined;
+    const findingCases = r.findings.map((f) => {
+      const title = f.inconsistency
+        ? 'the implementation gave different answers for the same member'
+        : f.difference
+          ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
+          : `implementation failed: ${f.failure?.kind ?? '?'}`;
+      const message = f.inconsistency
+        ? `first ${JSON.stringify(f.inconsistency.first)}, then ${JSON.stringify(f.inconsistency.second)}`
+        : f.difference
+          ? `implementation ${String(f.difference.implementation)}, reference ${String(f.difference.reference)}`
+          : (f.failure?.message ?? '');
+      const body = [
+        ...formatMember(f.member, `${result.year}-12-31`),
+        ...(f.failure?.stderr ? ['stderr:', f.failure.stderr] : []),
+        `seen in ${f.occurrences} case(s)`,
+        `replay: ${replayCommand(f)}`,
+      ].join('\n');
+      return (
+        `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${title}`)}" time="${seconds}">\n` +
+        `      <failure message="${xml(message)}" type="${f.kind}">${xml(body)}</failure>\n` +
+        `    </testcase>`
+      );
+    });
+    const cases = [
+      ...(findingCases.length === 0 && complete
         ? [
             `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${r.cases} cases agree`)}" time="${seconds}"/>`,
           ]
-        : r.findings.map((f) => {
-            const title = f.inconsistency
-              ? 'the implementation gave different answers for the same member'
-              : f.difference
-                ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
-                : `implementation failed: ${f.failure?.kind ?? '?'}`;
-            const message = f.inconsistency
-              ? `first ${JSON.stringify(f.inconsistency.first)}, then ${JSON.stringify(f.inconsistency.second)}`
-              : f.difference
-                ? `implementation ${String(f.difference.implementation)}, reference ${String(f.difference.reference)}`
-                : (f.failure?.message ?? '');
-            const body = [
-              ...formatMember(f.member, `${result.year}-12-31`),
-              ...(f.failure?.stderr ? ['stderr:', f.failure.stderr] : []),
-              `seen in ${f.occurrences} case(s)`,
-              `replay: ${replayCommand(f)}`,
-            ].join('\n');
-            return (
-              `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${title}`)}" time="${seconds}">\n` +
-              `      <failure message="${xml(message)}" type="${f.kind}">${xml(body)}</failure>\n` +
-              `    </testcase>`
-            );
-          });
+        : findingCases),
+      ...ended.map(errorCase),
+    ];
     const failures = r.findings.filter((f) => f.kind !== 'failure').length;
-    const errors = r.findings.filter((f) => f.kind === 'failure').length;
-    return (
-      `  <testsuite name="${xml(`${name} ${r.productLine}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds}">\n` +
-      `${cases.join('\n')}\n  </testsuite>`
-    );
+    const errors = r.findings.filter((f) => f.kind === 'failure').length + ended.length;
+    return suite(r.productLine, cases, `failures="${failures}" errors="${errors}"`, seconds);
   });
-  if (result.aborted) {
-    suites.push(
-      `  <testsuite name="${xml(`${name} ${result.aborted.productLine}`)}" tests="1" failures="0" errors="1">\n` +
-        `    <testcase classname="${xml(name)}" name="implementation could not run">\n` +
-        `      <error message="${xml(result.aborted.message)}">${xml(result.aborted.stderr ?? '')}</error>\n` +
-        `    </testcase>\n  </testsuite>`,
-    );
+  const reached = new Set<string>(result.productLines.map((r) => r.productLine));
+  // An ending on a product line with no result yet (it failed before its first case).
+  for (const e of endings) {
+    if (!reached.has(e.productLine)) {
+      reached.add(e.productLine);
+      suites.push(suite(e.productLine, [errorCase(e)], 'failures="0" errors="1"'));
+    }
   }
-  if (result.stopped) {
+  for (const line of result.requestedProductLines) {
+    if (reached.has(line)) continue;
     suites.push(
-      `  <testsuite name="${xml(`${name} ${result.stopped.productLine}`)}" tests="1" failures="0" errors="1">\n` +
-        `    <testcase classname="${xml(name)}" name="run stopped (${result.stopped.reason})">\n` +
-        `      <error message="${xml(result.stopped.message)}"></error>\n` +
-        `    </testcase>\n  </testsuite>`,
+      suite(
+        line,
+        [
+          `    <testcase classname="${xml(name)}" name="${xml(`${line}: not checked`)}">\n` +
+            `      <skipped message="the run stopped before this product line"/>\n` +
+            `    </testcase>`,
+        ],
+        'failures="0" errors="0" skipped="1"',
+      ),
     );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="measurecheck ${xml(name)}">\n${suites.join('\n')}\n</testsuites>\n`;

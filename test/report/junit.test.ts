@@ -76,6 +76,7 @@ function resultWith(findings: readonly Finding[], abortedStderr?: string): Check
         durationMs: 1234,
       },
     ],
+    requestedProductLines: ['commercial', 'medicaid', 'medicare'],
     ...(abortedStderr !== undefined
       ? {
           aborted: {
@@ -148,5 +149,58 @@ describe('formatJUnit', () => {
     expect(() => parseXml(out)).not.toThrow();
     const failure = elementsNamed(parseXml(out), 'failure')[0];
     expect(failure?.text).toMatch(/bad bytes: . . . end/);
+  });
+});
+
+describe('formatJUnit when the implementation could not run', () => {
+  // What `check --product-line all` reports when the implementation dies on the first product line.
+  const stoppedEarly: CheckResult = {
+    ...resultWith([]),
+    productLines: [
+      {
+        productLine: 'commercial',
+        cases: 0,
+        discrepantCases: 0,
+        failedCases: 0,
+        findings: [],
+        unreportedFindings: 0,
+        durationMs: 6262,
+        stopped: true,
+      },
+    ],
+    aborted: {
+      productLine: 'commercial',
+      message: 'the implementation failed 6 times in a row',
+      stderr: 'ModuleNotFoundError',
+    },
+  };
+  const doc = parseXml(formatJUnit(stoppedEarly, replay));
+  const cases = elementsNamed(doc, 'testcase');
+
+  it('has no passing "0 cases agree" case for a product line that never reached a verdict', () => {
+    expect(cases.map((c) => attribute(c, 'name'))).not.toContain('commercial: 0 cases agree');
+    expect(cases.map((c) => attribute(c, 'name'))).toContain(
+      'commercial: implementation could not run',
+    );
+  });
+
+  it('puts the error in the suite of its product line, once', () => {
+    const suites = elementsNamed(doc, 'testsuite');
+    expect(suites.map((s) => attribute(s, 'name'))).toEqual([
+      'COL-E 2025 commercial',
+      'COL-E 2025 medicaid',
+      'COL-E 2025 medicare',
+    ]);
+    const [commercial] = suites;
+    if (!commercial) throw new Error('no test suite');
+    expect(attribute(commercial, 'errors')).toBe('1');
+  });
+
+  it('lists the product lines the run never reached as skipped, not as missing', () => {
+    const skipped = elementsNamed(doc, 'skipped');
+    expect(skipped).toHaveLength(2);
+    expect(cases.map((c) => attribute(c, 'name'))).toEqual(
+      expect.arrayContaining(['medicaid: not checked', 'medicare: not checked']),
+    );
   });
 });
