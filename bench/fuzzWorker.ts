@@ -61,7 +61,8 @@ try {
       });
     }
   }
-  post({ kind: 'finished' });
 } finally {
   removeScratch(dir);
 }
+// After the scratch folder is gone: the main thread terminates the worker on this message.
+post({ kind: 'finished' });
