@@ -21,16 +21,16 @@ const SCAN_ROUNDS = 4;
  * found through `/proc/<pid>/environ`. Linux only; elsewhere it does nothing (the process group
  * kill is all there is). Synchronous, so it can run in a process 'exit' handler.
  *
- * @returns how many processes were signalled.
+ * @returns the processes signalled.
  */
-export function killMarked(marker: string): number {
-  let killed = 0;
+export function killMarked(marker: string): number[] {
+  const killed: number[] = [];
   for (let round = 0; round < SCAN_ROUNDS; round += 1) {
     const found = markedPids(marker);
     for (const pid of found) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed += 1;
+        killed.push(pid);
       } catch {
         // ESRCH: it ended on its own; EPERM: not ours after all.
       }
@@ -79,4 +79,21 @@ function hasEntry(environ: Buffer, needle: Buffer): boolean {
     at = environ.indexOf(needle, at + 1);
   }
   return false;
+}
+
+/**
+ * Whether a process is gone or a zombie (dead, waiting to be reaped). A process that is still
+ * exiting has already lost its environment, so it no longer shows up as marked: wait on this too.
+ * Linux only; elsewhere every process counts as gone.
+ */
+export function goneOrZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return true;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }

@@ -3,7 +3,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { ImplementationError } from '../implementation.ts';
-import { killMarked, markedPids, RUN_MARKER_VARIABLE } from './markedProcesses.ts';
+import { goneOrZombie, killMarked, markedPids, RUN_MARKER_VARIABLE } from './markedProcesses.ts';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -46,6 +46,8 @@ export class Session {
   readonly exited: Promise<ExitInfo>;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly marker: string;
+  /** Every marked process this session has sent SIGKILL to. */
+  private readonly signalled = new Set<number>();
   private leaderExited = false;
   private stderrTail = '';
   private stderrTotal = 0;
@@ -157,10 +159,13 @@ export class Session {
     this.onLine = undefined;
     if (!this.exitInfo) this.killAll();
     await within(this.exited, KILL_WAIT_MS);
-    // A SIGKILL takes effect when the process is next scheduled: wait until the marked ones are gone.
+    // A SIGKILL takes effect when the process is next scheduled: wait until the marked ones are
+    // gone (or zombies), including those already exiting, which no longer show their marker.
     const deadline = performance.now() + KILL_WAIT_MS;
-    while (markedPids(this.marker).length > 0 && performance.now() < deadline) {
-      killMarked(this.marker);
+    const pending = () =>
+      markedPids(this.marker).length > 0 || [...this.signalled].some((pid) => !goneOrZombie(pid));
+    while (pending() && performance.now() < deadline) {
+      for (const pid of killMarked(this.marker)) this.signalled.add(pid);
       await new Promise((resolvePause) => setTimeout(resolvePause, 20));
     }
   }
@@ -174,7 +179,7 @@ export class Session {
     } catch {
       // ESRCH: already gone.
     }
-    killMarked(this.marker);
+    for (const pid of killMarked(this.marker)) this.signalled.add(pid);
   }
 }
 
