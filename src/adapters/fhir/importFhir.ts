@@ -81,6 +81,13 @@ const POPULATION_CODES = {
   numerator: 'numerator',
 } as const;
 
+/** Modifier extensions the import reads (any other is reported, not applied). */
+const READ_MODIFIERS: Readonly<Record<string, readonly string[]>> = {
+  DeviceRequest: [QICORE_DO_NOT_PERFORM],
+  // Marks a MeasureReport as a test case's expected result: what import reads it as.
+  MeasureReport: ['http://hl7.org/fhir/us/cqfmeasures/StructureDefinition/cqfm-isTestCase'],
+};
+
 const HINT = 'see docs/fhir.md for what the import reads';
 
 /**
@@ -147,7 +154,10 @@ class Importer {
   private readonly notedSystems = new Set<string>();
   private readonly index = new Map<string, FhirEntry>();
   private readonly byFullUrl = new Map<string, FhirEntry>();
+  /** Scopes (see `scopeKey`) of the Medications a MedicationRequest refers to. */
   private readonly referencedMedications = new Set<string>();
+  /** The patient whose resource is being mapped: references resolve in its records first. */
+  private current: string | undefined;
 
   constructor(private readonly options: ImportFhirOptions) {}
 
@@ -160,9 +170,28 @@ class Importer {
   }
 
   run(files: number, all: readonly FhirEntry[]): FhirImport {
-    const entries = this.dedupe(all);
+    for (const e of all) if (e.fullUrl !== undefined) this.byFullUrl.set(e.fullUrl, e);
+    const patientsByUnit = new Map<string, string[]>();
+    for (const e of all) {
+      if (e.type !== 'Patient') continue;
+      const ids = patientsByUnit.get(e.unit) ?? [];
+      if (!ids.includes(e.id)) ids.push(e.id);
+      patientsByUnit.set(e.unit, ids);
+    }
+    // Ids are unique within a patient's records, not across patients (case folders reuse them),
+    // so a resource is known by its patient (or, with none, its folder or Bundle), type and id.
+    const placed: { entry: FhirEntry; patient: string | undefined }[] = [];
+    for (const e of all) {
+      try {
+        placed.push({ entry: e, patient: this.patientOf(e, patientsByUnit) });
+      } catch (error) {
+        if (!(error instanceof ResourceError)) throw error;
+        this.problems.push({ unit: e.unit, problem: error.problem });
+      }
+    }
+    const entries = this.dedupe(placed);
     const drafts = new Map<string, MemberDraft>();
-    for (const e of entries) {
+    for (const { entry: e } of entries) {
       if (e.type !== 'Patient') continue;
       drafts.set(e.id, {
         patient: e,
@@ -174,10 +203,11 @@ class Importer {
         units: new Set([e.unit]),
       });
     }
-    for (const e of entries) {
+    for (const { entry: e, patient } of entries) {
       if (e.type === 'Patient') continue;
       if (!CARRIED.has(e.type)) {
-        if (e.type === 'Medication' && this.referencedMedications.has(e.id)) continue;
+        if (e.type === 'Medication' && this.referencedMedications.has(`${e.unit}\n${e.id}`))
+          continue;
         this.note(
           'not-carried',
           `${e.type}/${e.id} is not carried: the member record has no ${e.type}`,
@@ -186,76 +216,106 @@ class Importer {
         );
         continue;
       }
-      let patientId: string | undefined;
-      try {
-        patientId = this.patientOf(e, entries);
-      } catch (error) {
-        if (!(error instanceof ResourceError)) throw error;
-        this.problems.push({ unit: e.unit, problem: error.problem });
+      if (patient === undefined) {
+        this.problems.push({
+          unit: e.unit,
+          problem: this.problemAt(
+            { entry: e, path: e.at },
+            'fhir/no-patient',
+            `${e.type}/${e.id} names no patient (no subject), and its ${e.unit.startsWith('bundle:') ? 'Bundle' : 'folder'} does not hold exactly one Patient`,
+            'give the resource a subject: { "reference": "Patient/<id>" }',
+          ),
+        });
+        continue;
       }
-      if (patientId === undefined) continue;
-      const draft = drafts.get(patientId);
+      const draft = drafts.get(patient);
       if (draft === undefined) {
         this.problems.push({
-          patient: patientId,
+          patient,
           problem: this.problemAt(
-            { entry: e, path: `${e.at}.subject` },
+            { entry: e, path: e.at },
             'fhir/missing-reference',
-            `refers to Patient/${patientId}, which none of the files holds`,
+            `${e.type}/${e.id} belongs to Patient/${patient}, which none of the files holds`,
             'add the Patient resource to the case, or fix the reference',
           ),
         });
         continue;
       }
       draft.units.add(e.unit);
+      this.current = patient;
       try {
         this.map(e, draft);
       } catch (error) {
         if (!(error instanceof ResourceError)) throw error;
-        this.problems.push({ patient: patientId, problem: error.problem });
+        this.problems.push({ patient, problem: error.problem });
       }
     }
     return this.finish(files, entries.length, drafts);
   }
 
+  /** Where a resource's id is unique: its patient's records, or else its folder or Bundle. */
+  private scopeKey(e: FhirEntry, patient: string | undefined): string {
+    return patient !== undefined ? `patient:${patient}` : e.unit;
+  }
+
   /** Keeps the first copy of each resource; a second copy that differs is a problem. */
-  private dedupe(all: readonly FhirEntry[]): FhirEntry[] {
-    const kept: FhirEntry[] = [];
+  private dedupe(
+    placed: readonly { entry: FhirEntry; patient: string | undefined }[],
+  ): { entry: FhirEntry; patient: string | undefined }[] {
+    const kept: { entry: FhirEntry; patient: string | undefined }[] = [];
     const seen = new Map<string, { entry: FhirEntry; text: string }>();
-    for (const e of all) {
-      const key = `${e.type}/${e.id}`;
+    for (const p of placed) {
+      const e = p.entry;
+      const scope = this.scopeKey(e, p.patient);
+      const key = `${scope}\n${e.type}/${e.id}`;
       const text = canonical(withoutMeta(e.json));
       const first = seen.get(key);
       if (first === undefined) {
         seen.set(key, { entry: e, text });
-        kept.push(e);
+        kept.push(p);
         this.index.set(key, e);
-        if (e.fullUrl !== undefined) this.byFullUrl.set(e.fullUrl, e);
-        if (e.type === 'MedicationRequest') {
-          const ref = e.json['medicationReference'];
-          const target = isObject(ref) ? this.referenceKey(ref['reference']) : undefined;
-          if (target?.startsWith('Medication/')) {
-            this.referencedMedications.add(target.slice('Medication/'.length));
-          }
-        }
         continue;
       }
       if (first.text !== text) {
         this.unitProblem(e.unit, {
           code: 'fhir/conflicting-duplicate',
-          message: `${key} is also in ${first.entry.file} (at ${first.entry.at}), with different content`,
+          message: `${e.type}/${e.id} is also in ${first.entry.file}${first.entry.at === '$' ? '' : ` (at ${first.entry.at})`}, with different content`,
           file: e.file,
           path: e.at,
           hint: 'a resource given twice must be the same both times; remove or fix one copy',
         });
       }
     }
-    // References by fullUrl may point at resources listed before their fullUrl was seen.
+    for (const { entry: e, patient } of kept) {
+      const ref = e.type === 'MedicationRequest' ? e.json['medicationReference'] : undefined;
+      const target = isObject(ref) ? this.referenceKey(ref['reference']) : undefined;
+      const medication = target !== undefined ? this.lookup(e, patient, target) : undefined;
+      if (medication !== undefined)
+        this.referencedMedications.add(`${medication.unit}\n${medication.id}`);
+    }
     return kept;
   }
 
-  /** The patient a resource belongs to, or undefined (with a problem) when there is none. */
-  private patientOf(e: FhirEntry, entries: readonly FhirEntry[]): string | undefined {
+  /** A resource by `Type/id` as seen from `from`: in its patient's records, else its unit. */
+  private lookup(from: FhirEntry, patient: string | undefined, key: string): FhirEntry | undefined {
+    const scopes = patient !== undefined ? [`patient:${patient}`, from.unit] : [from.unit];
+    for (const scope of scopes) {
+      const found = this.index.get(`${scope}\n${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The patient a resource belongs to (a Patient itself; else its subject, patient or
+   * beneficiary; a MeasureReport's test-case subject parameter; else the one Patient of its
+   * folder or Bundle), or undefined when there is none.
+   */
+  private patientOf(
+    e: FhirEntry,
+    patientsByUnit: ReadonlyMap<string, readonly string[]>,
+  ): string | undefined {
+    if (e.type === 'Patient') return e.id;
     const base: At = { entry: e, path: e.at };
     for (const key of ['subject', 'patient', 'beneficiary']) {
       const ref = e.json[key];
@@ -264,33 +324,20 @@ class Importer {
       if (!isObject(ref)) throw this.stop(at, 'fhir/invalid-resource', `${key} is not a reference`);
       const target = this.referenceKey(ref['reference']);
       if (target?.startsWith('Patient/')) return target.slice('Patient/'.length);
-      this.problems.push({
-        unit: e.unit,
-        problem: this.problemAt(
-          child(at, 'reference'),
-          'fhir/no-patient',
-          `${key} ${JSON.stringify(ref['reference'])} is not a reference to a Patient`,
-          'refer to the patient as Patient/<id>',
-        ),
-      });
-      return undefined;
+      throw this.stop(
+        child(at, 'reference'),
+        'fhir/no-patient',
+        `${key} ${JSON.stringify(ref['reference'] ?? null)} is not a reference to a Patient`,
+        'refer to the patient as Patient/<id>',
+      );
     }
     if (e.type === 'MeasureReport') {
       const fromParameters = subjectParameter(e.json);
       if (fromParameters !== undefined) return fromParameters;
     }
-    const inUnit = entries.filter((x) => x.type === 'Patient' && x.unit === e.unit);
-    if (inUnit.length === 1 && inUnit[0] !== undefined) return inUnit[0].id;
-    this.problems.push({
-      unit: e.unit,
-      problem: this.problemAt(
-        base,
-        'fhir/no-patient',
-        `${e.type}/${e.id} names no patient (no subject)${inUnit.length > 1 ? ` and its ${e.unit.startsWith('bundle:') ? 'Bundle' : 'folder'} holds ${String(inUnit.length)} patients` : ''}`,
-        'give the resource a subject: { "reference": "Patient/<id>" }',
-      ),
-    });
-    return undefined;
+    if (!CARRIED.has(e.type)) return undefined;
+    const inUnit = patientsByUnit.get(e.unit) ?? [];
+    return inUnit.length === 1 ? inUnit[0] : undefined;
   }
 
   /** `Type/id` of a reference: relative, absolute (ending in Type/id) or a Bundle fullUrl. */
@@ -316,7 +363,7 @@ class Importer {
         `${JSON.stringify(ref['reference'])} is not a reference to a ${type}`,
       );
     }
-    const target = this.index.get(key);
+    const target = this.lookup(at.entry, this.current, key);
     if (target === undefined) {
       throw this.stop(
         refAt,
@@ -330,7 +377,7 @@ class Importer {
 
   private map(e: FhirEntry, draft: MemberDraft): void {
     const at: At = { entry: e, path: e.at };
-    this.modifierExtensions(at, e.type === 'DeviceRequest' ? [QICORE_DO_NOT_PERFORM] : []);
+    this.modifierExtensions(at, READ_MODIFIERS[e.type] ?? []);
     switch (e.type) {
       case 'Encounter':
         this.encounter(at, draft);
