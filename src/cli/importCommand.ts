@@ -80,8 +80,8 @@ async function importFhirCommand(
     const label = write ? 'warning: ' : '';
     const text = result.problems.map((p) => `${label}${formatFhirProblem(p)}`).join('\n');
     const tail = write
-      ? `${String(result.problems.length)} problem(s): ${String(result.skipped.length)} case(s) skipped, the others imported`
-      : `${String(result.problems.length)} problem(s); nothing written${keepGoing ? '' : ' (--keep-going imports the cases without problems)'}`;
+      ? `${problems(result.problems.length)}: ${String(result.skipped.length)} of ${String(result.patients)} cases skipped, the others imported`
+      : `${problems(result.problems.length)}; nothing written${keepGoing ? '' : ' (--keep-going imports the cases without problems)'}`;
     process.stderr.write(`${text}\n${tail}\n`);
   }
   if (write) return 0;
@@ -166,4 +166,8 @@ function measureUrlLookup(rules: readonly string[]): (url: string) => string | u
     }
     return byUrl.get(url);
   };
+}
+
+function problems(count: number): string {
+  return `${String(count)} problem${count === 1 ? '' : 's'}`;
 }

@@ -138,7 +138,10 @@ export const PROBLEM_CODES = {
   'compare/reference-worker': { exit: 2, meaning: 'a reference worker could not load the pack' },
 
   // FHIR import
-  'fhir/no-input': { exit: 2, meaning: 'import fhir found no .json file, or no patient, to import' },
+  'fhir/no-input': {
+    exit: 2,
+    meaning: 'import fhir found no .json file, or no patient, to import',
+  },
   'fhir/not-json': { exit: 2, meaning: 'a FHIR file is not JSON' },
   'fhir/not-a-resource': {
     exit: 2,

@@ -51,12 +51,12 @@ export function formatFhirProblem(p: Problem): string {
 export function formatFhirImportSummary(r: FhirImportReport): string {
   const lines: string[] = [];
   lines.push(
-    `read ${n(r.files)} files: ${n(r.resources)} resources, ${n(r.patients)} cases (patients)`,
+    `read ${count(r.files, 'file')}: ${count(r.resources, 'resource')}, ${count(r.patients, 'case')} (one per patient)`,
   );
   if (r.written) {
     lines.push(
-      `wrote ${r.out}: ${n(r.members)} members, ${n(r.expectedRows)} expected rows` +
-        (r.skipped.length > 0 ? ` (${n(r.skipped.length)} cases skipped)` : ''),
+      `wrote ${r.out}: ${count(r.members, 'member')}, ${count(r.expectedRows, 'expected row')}` +
+        (r.skipped.length > 0 ? ` (${count(r.skipped.length, 'case')} skipped)` : ''),
     );
   } else lines.push(`nothing written to ${r.out}`);
   const kinds = Object.entries(r.notesByKind);
@@ -73,4 +73,8 @@ export function formatFhirImportSummary(r: FhirImportReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+function count(x: number, noun: string): string {
+  return `${n(x)} ${noun}${x === 1 ? '' : 's'}`;
 }
