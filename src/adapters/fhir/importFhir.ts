@@ -710,7 +710,6 @@ class Importer {
       const period = json['period'];
       const start = isObject(period) ? period['start'] : undefined;
       const date = this.dateOf(child(child(at, 'period'), 'start'), start);
-      if (date === undefined) return;
       year = Number(date.slice(0, 4));
     }
     const groups = json['group'];
@@ -863,8 +862,7 @@ class Importer {
       );
       return undefined;
     }
-    const date = this.dateOf(child(at, key), value);
-    return date === undefined ? undefined : { start: date };
+    return { start: this.dateOf(child(at, key), value) };
   }
 
   /** A Period's start and end; without a start it is noted (`required`) and undefined. */
@@ -1057,8 +1055,7 @@ function categoryCodes(list: unknown): string[] {
 }
 
 function withoutMeta(json: JsonObject): JsonObject {
-  const { meta: _meta, ...rest } = json;
-  return rest;
+  return Object.fromEntries(Object.entries(json).filter(([key]) => key !== 'meta'));
 }
 
 /** JSON text with object keys sorted, so two copies compare equal whatever their key order. */
@@ -1070,5 +1067,5 @@ function canonical(value: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
       .join(',')}}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  return value === undefined ? 'null' : JSON.stringify(value);
 }

@@ -297,7 +297,12 @@ describe('importFhir', () => {
         hint: 'add the Condition resource to the case, or remove the reference',
       },
     ]);
-    expect(r.skipped.sort()).toEqual(['bad-date', 'missing-reference', 'not-json', 'unknown-type']);
+    expect([...r.skipped].sort()).toEqual([
+      'bad-date',
+      'missing-reference',
+      'not-json',
+      'unknown-type',
+    ]);
     expect(r.cases.map((c) => c.member.id)).toEqual(['fine']);
   });
 });
