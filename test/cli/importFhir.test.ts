@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDeck } from '../../src/adapters/deck/index.ts';
 import { REPO_ROOT } from '../support/repoFiles.ts';
 import { runCli } from '../support/runCli.ts';
 
@@ -56,6 +57,12 @@ describe('measurecheck import fhir', () => {
     ]);
     // Written like every deck: no staging folder left beside it.
     expect(existsSync(join(out, '.measurecheck-partial'))).toBe(false);
+    // The deck reader takes an expected row without a product line.
+    const read = [];
+    for await (const dm of openDeck(out).members()) read.push(dm);
+    expect(read.map((dm) => [dm.member.id, dm.expected.map((e) => e.outcome)])).toEqual([
+      ['p1', lines(join(out, 'expected.jsonl'))],
+    ]);
   });
 
   it('stops with exit 2 on a bad file, naming the file and the JSON path, and writes nothing', async () => {
