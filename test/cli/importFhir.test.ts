@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDeck } from '../../src/adapters/deck/index.ts';
 import { REPO_ROOT } from '../support/repoFiles.ts';
 import { runCli } from '../support/runCli.ts';
+import { copyPack, editPackFile } from '../support/tempPacks.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'measurecheck-import-fhir-'));
 afterAll(() => {
@@ -146,6 +147,40 @@ describe('measurecheck import fhir', () => {
         file: 'fixtures/fhir/bad/bad-date/Observation-1.json',
         path: '$.effectivePeriod.start',
       }),
+    );
+  });
+
+  it('takes the measure whose url is MeasureReport.measure, from a --rules pack', async () => {
+    const pack = copyPack('hedis-2025-col-e', work, 'pack-with-url');
+    editPackFile(
+      pack,
+      'measures/col-e.yaml',
+      'title: Colorectal Cancer Screening (HEDIS-style, ECDS)\n',
+      'title: Colorectal Cancer Screening (HEDIS-style, ECDS)\nurl: https://example.org/Measure/ExampleScreening\n',
+    );
+    const out = join(work, 'by-url');
+    const run = await runCli([
+      'import',
+      'fhir',
+      'fixtures/fhir/good',
+      '--out',
+      out,
+      '--rules',
+      pack,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(lines(join(out, 'expected.jsonl'))).toMatchObject([{ measure: 'COL-E', year: 2025 }]);
+    const unknown = await runCli([
+      'import',
+      'fhir',
+      'fixtures/fhir/good',
+      '--out',
+      join(work, 'no-url'),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'MeasureReport-r1.json: $.measure: "https://example.org/Measure/ExampleScreening" is the url of no measure in the rule packs',
     );
   });
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../../model/problem.ts';
-import { fileProblem, readTextFile } from '../../model/textFile.ts';
+import { fileProblem, ioProblem, readTextFile } from '../../model/textFile.ts';
 import { FHIR_R4_RESOURCE_TYPES } from './fhirTerms.ts';
 
 /** A JSON object as parsed: its values are not known yet. */
@@ -61,7 +61,7 @@ export function readFhirFiles(inputs: readonly string[]): FhirFiles {
     } catch {
       // fileProblem below says what is wrong with the path.
     }
-    if (isFolder) paths.push(...jsonFilesUnder(input));
+    if (isFolder) paths.push(...jsonFilesUnder(input, problems));
     else {
       const notFile = fileProblem(input, { hint: 'pass a FHIR .json file or a folder of them' });
       if (notFile) problems.push({ problem: notFile, unit: `folder:${dirname(input)}` });
@@ -166,9 +166,15 @@ function invalid(file: string, path: string, message: string): Problem {
 }
 
 /** The `*.json` files under `folder`, recursively, in name order; paths joined to `folder`. */
-function jsonFilesUnder(folder: string): string[] {
+function jsonFilesUnder(folder: string, problems: ReadProblem[]): string[] {
   const out: string[] = [];
-  const names = readdirSync(folder).sort();
+  let names: string[];
+  try {
+    names = readdirSync(folder).sort();
+  } catch (e) {
+    problems.push({ problem: ioProblem(folder, e), unit: `folder:${folder}` });
+    return out;
+  }
   for (const name of names) {
     const path = join(folder, name);
     let isFolder = false;
@@ -177,7 +183,7 @@ function jsonFilesUnder(folder: string): string[] {
     } catch {
       // A dangling link: read as a file below, so its problem is reported.
     }
-    if (isFolder) out.push(...jsonFilesUnder(path));
+    if (isFolder) out.push(...jsonFilesUnder(path, problems));
     else if (name.endsWith('.json')) out.push(path);
   }
   return out;
