@@ -344,7 +344,6 @@ export const measureFileSchema = z
     description: z.string().optional(),
     source: z.string().optional(),
     url: z
-      .string()
       .url()
       .optional()
       .describe(
