@@ -324,6 +324,15 @@ class Importer {
       if (!isObject(ref)) throw this.stop(at, 'fhir/invalid-resource', `${key} is not a reference`);
       const target = this.referenceKey(ref['reference']);
       if (target?.startsWith('Patient/')) return target.slice('Patient/'.length);
+      const text = ref['reference'];
+      if (target === undefined && typeof text === 'string' && text.startsWith('urn:')) {
+        throw this.stop(
+          child(at, 'reference'),
+          'fhir/missing-reference',
+          `${text} is the fullUrl of no Bundle entry read`,
+          'add the Patient to the Bundle, or fix the reference',
+        );
+      }
       throw this.stop(
         child(at, 'reference'),
         'fhir/no-patient',
@@ -356,6 +365,15 @@ class Importer {
     if (!isObject(ref)) throw this.stop(at, 'fhir/invalid-resource', 'not a reference');
     const key = this.referenceKey(ref['reference']);
     const refAt = child(at, 'reference');
+    const text = ref['reference'];
+    if (key === undefined && typeof text === 'string' && text.startsWith('urn:')) {
+      throw this.stop(
+        refAt,
+        'fhir/missing-reference',
+        `${text} is the fullUrl of no Bundle entry read`,
+        `add the ${type} to the Bundle, or fix the reference`,
+      );
+    }
     if (key === undefined || !key.startsWith(`${type}/`)) {
       throw this.stop(
         refAt,

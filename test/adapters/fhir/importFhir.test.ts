@@ -1,10 +1,31 @@
 // The FHIR import library on the hand-written fixtures of fixtures/fhir/: member records, expected
 // rows, notes, and problems that name the file and the JSON path.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importFhir, readFhirDate } from '../../../src/adapters/fhir/index.ts';
 import { repoFile } from '../../support/repoFiles.ts';
 
 const fixture = (name: string) => repoFile(`fixtures/fhir/${name}`);
+
+const scratch = mkdtempSync(join(tmpdir(), 'measurecheck-fhir-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Writes `resources` as a collection Bundle in the scratch folder and returns its path. */
+function bundle(
+  name: string,
+  resources: readonly { fullUrl?: string; resource: unknown }[],
+): string {
+  const file = join(scratch, `${name}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources }),
+  );
+  return file;
+}
 
 describe('readFhirDate', () => {
   it('takes the calendar date written in the timestamp, in its own offset', () => {
@@ -304,5 +325,45 @@ describe('importFhir', () => {
       'unknown-type',
     ]);
     expect(r.cases.map((c) => c.member.id)).toEqual(['fine']);
+  });
+
+  it('reports a fullUrl reference to no entry, and a date without a day', () => {
+    const file = bundle('urn', [
+      { resource: { resourceType: 'Patient', id: 'u1', birthDate: '1970-01-01' } },
+      {
+        resource: {
+          resourceType: 'Condition',
+          id: 'c',
+          subject: { reference: 'Patient/u1' },
+          code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] },
+          onsetDateTime: '2025-03',
+        },
+      },
+      {
+        resource: {
+          resourceType: 'Observation',
+          id: 'o',
+          status: 'final',
+          subject: { reference: 'urn:uuid:0f0f0f0f-0000-4000-8000-000000000000' },
+          code: { coding: [{ system: 'http://loinc.org', code: '4548-4' }] },
+          effectiveDateTime: '2025-03-01',
+        },
+      },
+    ]);
+    const r = importFhir([file], { measure: 'EX' });
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        code: 'fhir/missing-reference',
+        path: '$.entry[2].resource.subject.reference',
+        message:
+          'urn:uuid:0f0f0f0f-0000-4000-8000-000000000000 is the fullUrl of no Bundle entry read',
+      }) as unknown,
+      expect.objectContaining({
+        code: 'fhir/invalid-date',
+        path: '$.entry[1].resource.onsetDateTime',
+        message: '2025-03 has no day: the member record needs a calendar date',
+      }) as unknown,
+    ]);
+    expect(r.skipped).toEqual(['u1']);
   });
 });
