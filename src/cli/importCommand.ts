@@ -9,7 +9,7 @@ import {
   formatFhirImportSummary,
   formatFhirProblem,
 } from '../report/fhirImportText.ts';
-import { loadPack } from '../rulepack/compile.ts';
+import { loadPackSource } from '../rulepack/load.ts';
 import { SHIPPED_RULES_DIR, shippedPackDir, shippedYears } from '../rulepack/shipped.ts';
 import { parseYear } from './options.ts';
 
@@ -141,7 +141,7 @@ async function writeDeck(out: string, result: FhirImport): Promise<void> {
 
 /**
  * The measure id whose `url` is a MeasureReport's `measure`, from the `--rules` packs and every
- * shipped pack. The packs are loaded on the first lookup only.
+ * shipped pack (of every family and year). The packs are read on the first lookup only.
  */
 function measureUrlLookup(rules: readonly string[]): (url: string) => string | undefined {
   let byUrl: Map<string, string> | undefined;
@@ -154,13 +154,15 @@ function measureUrlLookup(rules: readonly string[]): (url: string) => string | u
         for (const year of shippedYears(family)) dirs.push(shippedPackDir(year, family));
       }
       for (const dir of dirs) {
-        const pack = loadPack(dir);
+        // The pack's files as written: measure ids and urls, without compiling the pack (its
+        // value sets may be read only at run time).
+        const pack = loadPackSource(dir);
         if (!pack.ok) {
           if (rules.includes(dir)) throw new MeasurecheckError(pack.problems);
           continue;
         }
-        for (const m of pack.value.measures.values()) {
-          if (m.url !== undefined && !byUrl.has(m.url)) byUrl.set(m.url, m.id);
+        for (const { file } of pack.value.measures) {
+          if (file.url !== undefined && !byUrl.has(file.url)) byUrl.set(file.url, file.id);
         }
       }
     }
