@@ -727,6 +727,14 @@ class Importer {
     if (year === undefined) {
       const period = json['period'];
       const start = isObject(period) ? period['start'] : undefined;
+      if (start === undefined) {
+        throw this.stop(
+          child(at, 'period'),
+          'fhir/invalid-resource',
+          'the MeasureReport has no period.start to take the year from',
+          'pass --year, or give the MeasureReport its period',
+        );
+      }
       const date = this.dateOf(child(child(at, 'period'), 'start'), start);
       year = Number(date.slice(0, 4));
     }
