@@ -18,7 +18,7 @@ interface ImportFhirCliOptions {
   keepGoing?: boolean;
   measure?: string;
   year?: number;
-  rules: string[];
+  rules?: string[];
   force?: boolean;
   json?: boolean;
 }
@@ -50,8 +50,7 @@ export function registerImportCommands(program: Command, setExit: (code: number)
     .option(
       '--rules <dir>',
       'a rule pack folder whose measures are looked up by url, besides the shipped packs (repeatable)',
-      (value: string, previous: string[]) => [...previous, value],
-      [],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--force', 'overwrite a folder that already holds files')
     .option('--json', 'print what was imported, every problem and every note, as JSON')
@@ -68,7 +67,7 @@ async function importFhirCommand(
   const result = importFhir(paths, {
     measure: opts.measure,
     year: opts.year,
-    measureForUrl: measureUrlLookup(opts.rules),
+    measureForUrl: measureUrlLookup(opts.rules ?? []),
   });
   const keepGoing = opts.keepGoing === true;
   const write = result.cases.length > 0 && (result.problems.length === 0 || keepGoing);
