@@ -18,6 +18,8 @@ export { outcomeSchema, POPULATIONS } from './model/outcome.ts';
 export type { Outcome, Population } from './model/outcome.ts';
 export { readMemberFile, parseMemberText } from './model/memberFile.ts';
 export { formatProblem, MeasurecheckError } from './model/problem.ts';
+export { importFhir } from './adapters/fhir/index.ts';
+export type { FhirCase, FhirImport, FhirNote, ImportFhirOptions } from './adapters/fhir/index.ts';
 export type { Problem, Result } from './model/problem.ts';
 
 export { loadPack, compilePack } from './rulepack/compile.ts';

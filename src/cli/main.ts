@@ -8,6 +8,7 @@ import { registerCoverageCommand } from './coverageCommand.ts';
 import { registerSelfTestCommand } from './selftestCommand.ts';
 import { registerCompareCommand } from './compareCommand.ts';
 import { registerFixturesCommands } from './fixturesCommand.ts';
+import { registerImportCommands } from './importCommand.ts';
 
 /** The exit code of a bug in measurecheck itself (EX_SOFTWARE), distinct from every verdict. */
 export const INTERNAL_ERROR_EXIT = PROBLEM_CODES.internal.exit;
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSelfTestCommand(program, setExit);
   registerCompareCommand(program, setExit);
   registerFixturesCommands(program, setExit);
+  registerImportCommands(program, setExit);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

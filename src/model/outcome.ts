@@ -20,6 +20,15 @@ export const outcomeSchema = z.object({
 });
 export type Outcome = z.infer<typeof outcomeSchema>;
 
+/**
+ * An expected outcome as a deck writer takes it: an outcome whose `productLine` may be absent, for
+ * a measure without product lines (an eCQM's MeasureReport read by `import fhir`).
+ */
+export const expectedOutcomeSchema = outcomeSchema.extend({
+  productLine: productLineSchema.optional(),
+});
+export type ExpectedOutcome = z.infer<typeof expectedOutcomeSchema>;
+
 /** The population flags in the order they are compared (docs/contract.md, "Request and outcome"). */
 export const POPULATIONS = [
   'initialPopulation',

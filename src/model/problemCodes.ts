@@ -137,6 +137,39 @@ export const PROBLEM_CODES = {
   'results/duplicate': { exit: 2, meaning: 'a results file answers the same request twice' },
   'compare/reference-worker': { exit: 2, meaning: 'a reference worker could not load the pack' },
 
+  // FHIR import
+  'fhir/no-input': {
+    exit: 2,
+    meaning: 'import fhir found no .json file, or no patient, to import',
+  },
+  'fhir/not-json': { exit: 2, meaning: 'a FHIR file is not JSON' },
+  'fhir/not-a-resource': {
+    exit: 2,
+    meaning: 'a FHIR file or Bundle entry is not an object with a resourceType',
+  },
+  'fhir/unknown-resource-type': {
+    exit: 2,
+    meaning: 'a resourceType that is not a FHIR R4 resource type',
+  },
+  'fhir/invalid-resource': {
+    exit: 2,
+    meaning: 'a FHIR resource lacks a field the import needs, or has one of the wrong form',
+  },
+  'fhir/invalid-date': { exit: 2, meaning: 'a FHIR date or dateTime is not a calendar date' },
+  'fhir/missing-reference': {
+    exit: 2,
+    meaning: 'a FHIR reference names a resource that none of the files holds',
+  },
+  'fhir/conflicting-duplicate': {
+    exit: 2,
+    meaning: 'a FHIR resource (type and id) is given twice with different content',
+  },
+  'fhir/no-patient': { exit: 2, meaning: 'a FHIR resource belongs to no Patient the files hold' },
+  'fhir/unknown-measure': {
+    exit: 2,
+    meaning: 'a MeasureReport names a Measure url no measure of the packs has (no --measure)',
+  },
+
   // The command line
   'usage/no-pack': { exit: 2, meaning: 'no released rule pack is shipped, and no --rules given' },
   'usage/no-pack-for-year': { exit: 2, meaning: 'no rule pack for the requested year' },

@@ -82,6 +82,7 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       file: doc.file,
       productLines: file.productLines,
       ...(file.source !== undefined ? { source: file.source } : {}),
+      ...(file.url !== undefined ? { url: file.url } : {}),
       initialPopulation,
       ...(denominator ? { denominator } : {}),
       ...(denominatorExclusion ? { denominatorExclusion } : {}),

@@ -36,6 +36,8 @@ export interface CompiledMeasure {
   readonly file: string;
   readonly productLines: readonly ProductLine[];
   readonly source?: string;
+  /** The canonical URL of the FHIR Measure this measure reproduces (MeasureReport.measure). */
+  readonly url?: string;
   readonly initialPopulation: CompiledClause;
   readonly denominator?: CompiledClause;
   readonly denominatorExclusion?: CompiledClause;

@@ -343,6 +343,12 @@ export const measureFileSchema = z
     title: z.string().min(1),
     description: z.string().optional(),
     source: z.string().optional(),
+    url: z
+      .url()
+      .optional()
+      .describe(
+        'The canonical URL of the FHIR Measure this measure reproduces; `import fhir` reads a MeasureReport of that measure as expected results for it.',
+      ),
     productLines: z.array(productLineSchema).min(1),
     initialPopulation: clauseSchema,
     denominator: clauseSchema

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { createDeckWriter, openDeck, readResults } from '../../src/adapters/deck/index.ts';
 import { createResultsWriter } from '../../src/adapters/deck/index.ts';
+import { importFhir } from '../../src/adapters/fhir/index.ts';
 import { evaluateMeasure } from '../../src/engine/evaluate.ts';
 import type { Member } from '../../src/model/member.ts';
 import { readMemberFile } from '../../src/model/memberFile.ts';
@@ -40,6 +41,7 @@ export const LOADER_NAMES = [
   'deck CSV tables',
   'results CSV',
   'results JSONL',
+  'FHIR resource file',
 ] as const;
 export type LoaderName = (typeof LOADER_NAMES)[number];
 
@@ -267,6 +269,13 @@ export async function fuzzLoaders(dir: string): Promise<Record<LoaderName, FuzzL
   const csvTables = readdirSync(seedCsv).filter((n) => n.endsWith('.csv'));
   const resultsCsv = join(dir, 'results.csv');
   const resultsJsonl = join(dir, 'results.jsonl');
+  const fhirCase = join(dir, 'fhir-case');
+  cpSync(repoFile('fixtures/fhir/good/case-1'), fhirCase, { recursive: true });
+  const fhirFile = join(fhirCase, 'Mutated.json');
+  const fhirSeeds = [
+    ...readdirSync(fhirCase).map((f) => join(fhirCase, f)),
+    repoFile('fixtures/fhir/bundle/two-patients.json'),
+  ];
   const skip = () => undefined;
   let lastTable: string | undefined;
 
@@ -342,6 +351,19 @@ export async function fuzzLoaders(dir: string): Promise<Record<LoaderName, FuzzL
       load: (bytes, keepGoing) => {
         writeFileSync(resultsJsonl, bytes);
         return readAll(readResults(resultsJsonl, { keepGoing, onSkip: skip }));
+      },
+    },
+    'FHIR resource file': {
+      name: 'FHIR resource file',
+      // Every file of the FHIR fixtures; the mutated one is read in a copy of a good case folder,
+      // so its references may resolve, break or clash with the others.
+      seeds: fhirSeeds.map((f) => readFileSync(f)),
+      load: (bytes) => {
+        writeFileSync(fhirFile, bytes);
+        const imported = importFhir([fhirCase], { measure: 'COL-E' });
+        return Promise.resolve(
+          imported.problems.length > 0 ? { ok: false, problems: imported.problems } : imported,
+        );
       },
     },
   };

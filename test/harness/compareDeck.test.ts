@@ -221,7 +221,11 @@ describe('a results file', () => {
   async function resultsFile(name: string, edit: (o: Outcome[]) => Outcome[]): Promise<string> {
     const outcomes: Outcome[] = [];
     for await (const dm of openDeck(deckDir).members()) {
-      for (const e of dm.expected) outcomes.push(e.outcome);
+      for (const e of dm.expected) {
+        const { productLine } = e.outcome;
+        if (productLine === undefined) throw new Error('every row of this deck has a product line');
+        outcomes.push({ ...e.outcome, productLine });
+      }
     }
     const file = join(dir, name);
     const writer = createResultsWriter(file);

@@ -19,11 +19,16 @@ const BIN = repoFile('bin/measurecheck.js');
  * @example
  * const { code, stdout } = await runCli(['check', '--runs', '300', '--seed', '11']);
  */
-export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  timeoutMs = 60_000,
+  /** Added to the environment, e.g. `{ TZ: 'Pacific/Kiritimati' }`. */
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } f
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Member } from '../../model/member.ts';
-import type { Outcome } from '../../model/outcome.ts';
+import type { ExpectedOutcome, Outcome } from '../../model/outcome.ts';
 import { MeasurecheckError } from '../../model/problem.ts';
 import { entryExists } from '../../model/textFile.ts';
 import {
@@ -24,7 +24,11 @@ import { errorMessage } from './_internals/report.ts';
 
 /** Writes a fixture deck member by member; `close` must be awaited to finish the files. */
 export interface DeckWriter {
-  write(member: Member, expected: readonly Outcome[]): Promise<void>;
+  /**
+   * Writes a member and its expected outcomes. An outcome without `productLine` (a measure
+   * without product lines) can be written to a JSON Lines deck only.
+   */
+  write(member: Member, expected: readonly ExpectedOutcome[]): Promise<void>;
   /** Finishes the files and puts the new deck in place of the folder's old deck files. */
   close(): Promise<void>;
   /**
@@ -36,7 +40,7 @@ export interface DeckWriter {
 
 /** The files a writer writes, and how it stops. */
 interface DeckFiles {
-  write(member: Member, expected: readonly Outcome[]): Promise<void>;
+  write(member: Member, expected: readonly ExpectedOutcome[]): Promise<void>;
   close(): Promise<void>;
   destroy(): void;
 }
@@ -166,7 +170,7 @@ const DECK_FILE_NAMES: readonly string[] = [
   DECK_FILES.expectedJsonl,
 ];
 
-function checkExpected(member: Member, expected: readonly Outcome[]): void {
+function checkExpected(member: Member, expected: readonly ExpectedOutcome[]): void {
   for (const o of expected) {
     if (o.memberId !== member.id) {
       throw new Error(
@@ -185,7 +189,7 @@ class JsonlDeckWriter implements DeckFiles {
     this.expected = new FileSink(join(dir, DECK_FILES.expectedJsonl));
   }
 
-  async write(member: Member, expected: readonly Outcome[]): Promise<void> {
+  async write(member: Member, expected: readonly ExpectedOutcome[]): Promise<void> {
     checkExpected(member, expected);
     await this.members.write(`${JSON.stringify(member)}\n`);
     await this.expected.write(expected.map((o) => `${JSON.stringify(o)}\n`).join(''));
@@ -235,7 +239,7 @@ class CsvDeckWriter implements DeckFiles {
     await this.observations.write(csvLine(OBSERVATIONS_TABLE.columns));
   }
 
-  async write(member: Member, expected: readonly Outcome[]): Promise<void> {
+  async write(member: Member, expected: readonly ExpectedOutcome[]): Promise<void> {
     await this.writeHeaders();
     checkExpected(member, expected);
     const id = member.id;
@@ -274,7 +278,7 @@ class CsvDeckWriter implements DeckFiles {
         )
         .join(''),
     );
-    for (const o of expected) await this.expected.write(o);
+    for (const o of expected) await this.expected.write(withProductLine(o));
   }
 
   async close(): Promise<void> {
@@ -305,6 +309,17 @@ class CsvDeckWriter implements DeckFiles {
       s.destroy();
     }
   }
+}
+
+/** The CSV tables have a product_line column that every expected row fills in. */
+function withProductLine(o: ExpectedOutcome): Outcome {
+  const { productLine } = o;
+  if (productLine === undefined) {
+    throw new Error(
+      `expected outcome of member ${o.memberId} for ${o.measure} has no product line; write it to a JSON Lines deck`,
+    );
+  }
+  return { ...o, productLine };
 }
 
 /** One claims.csv row per code; throws for a member the format cannot represent. */

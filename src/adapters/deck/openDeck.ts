@@ -7,6 +7,7 @@ import { csvDeckMembers, csvMemberLines } from './_internals/csvDeck.ts';
 import { jsonlDeckMembers } from './_internals/jsonlDeck.ts';
 import { csvOutcomeRows, jsonlOutcomeRows } from './_internals/outcomeRows.ts';
 import type { OutcomeRow } from './_internals/outcomeRows.ts';
+import type { ExpectedOutcome } from '../../model/outcome.ts';
 import type { KeyedRow } from './_internals/memberCursor.ts';
 import { createReporter } from './_internals/report.ts';
 import type { Deck, DeckMember, DeckReadOptions } from './types.ts';
@@ -93,7 +94,7 @@ export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
       ? undefined
       : expectedFile.endsWith('.csv')
         ? csvOutcomeRows(expectedFile, reporter, strict)
-        : jsonlOutcomeRows(expectedFile, reporter);
+        : jsonlOutcomeRows(expectedFile, reporter, true);
   if (hasCsv) {
     return {
       path,
@@ -125,7 +126,7 @@ async function* csvMembers(
   options: DeckReadOptions,
   expectedRows: (
     reporter: ReturnType<typeof createReporter>,
-  ) => AsyncIterable<KeyedRow<OutcomeRow>> | undefined,
+  ) => AsyncIterable<KeyedRow<OutcomeRow<ExpectedOutcome>>> | undefined,
 ): AsyncGenerator<DeckMember> {
   const reporter = createReporter(options);
   // The first pass reads only member ids; it lets the merge-join tell a row of a later member

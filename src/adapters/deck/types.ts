@@ -1,5 +1,5 @@
 import type { Member } from '../../model/member.ts';
-import type { Outcome } from '../../model/outcome.ts';
+import type { ExpectedOutcome, Outcome } from '../../model/outcome.ts';
 import type { Problem } from '../../model/problem.ts';
 
 /** Where a row came from: the file and the 1-based line an editor shows (the header is line 1). */
@@ -18,7 +18,8 @@ export interface DeckMember {
 }
 
 export interface DeckExpected {
-  readonly outcome: Outcome;
+  /** Without `productLine` for a measure without product lines (JSON Lines decks only). */
+  readonly outcome: ExpectedOutcome;
   readonly origin: RowOrigin;
 }
 

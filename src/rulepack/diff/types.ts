@@ -14,6 +14,7 @@ export type ChangeKind =
   | 'title'
   | 'description'
   | 'source'
+  | 'url'
   | 'assumption'
   | 'rate-added'
   | 'rate-removed'
@@ -140,7 +141,7 @@ export type TextField = 'title' | 'description' | 'source' | 'assumption';
 /** A text field of a measure (`kind` is the field). */
 export interface MeasureTextDetail {
   readonly of: 'measure-text';
-  readonly field: 'title' | 'description' | 'source';
+  readonly field: 'title' | 'description' | 'source' | 'url';
   readonly from?: string;
   readonly to?: string;
 }

@@ -28,6 +28,7 @@ import { keyedCsvRows, RowDecoder, valueProblem } from './fields.ts';
 import { MemberCursor } from './memberCursor.ts';
 import type { KeyedRow } from './memberCursor.ts';
 import type { OutcomeRow } from './outcomeRows.ts';
+import type { ExpectedOutcome } from '../../../model/outcome.ts';
 import { QUIET } from './report.ts';
 import type { Reporter } from './report.ts';
 
@@ -84,7 +85,7 @@ interface MemberDraft {
 
 export interface CsvDeckInput {
   readonly dir: string;
-  readonly expected: AsyncIterable<KeyedRow<OutcomeRow>> | undefined;
+  readonly expected: AsyncIterable<KeyedRow<OutcomeRow<ExpectedOutcome>>> | undefined;
   readonly strict: boolean;
   readonly reporter: Reporter;
   /** The member ids of the members file with the line of each id's first row. */

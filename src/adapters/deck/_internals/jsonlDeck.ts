@@ -5,13 +5,14 @@ import { MemberCursor } from './memberCursor.ts';
 import type { KeyedRow } from './memberCursor.ts';
 import { memberIdOf } from './outcomeRows.ts';
 import type { OutcomeRow } from './outcomeRows.ts';
+import type { ExpectedOutcome } from '../../../model/outcome.ts';
 import type { Reporter } from './report.ts';
 
 export interface JsonlDeckInput {
   readonly file: string;
   /** The name of the members file in messages, e.g. members.jsonl. */
   readonly membersName: string;
-  readonly expected: AsyncIterable<KeyedRow<OutcomeRow>> | undefined;
+  readonly expected: AsyncIterable<KeyedRow<OutcomeRow<ExpectedOutcome>>> | undefined;
   readonly strict: boolean;
   readonly reporter: Reporter;
 }

@@ -1,6 +1,6 @@
 import { PRODUCT_LINES } from '../../../model/member.ts';
-import { outcomeSchema } from '../../../model/outcome.ts';
-import type { Numerator, Outcome } from '../../../model/outcome.ts';
+import { expectedOutcomeSchema, outcomeSchema } from '../../../model/outcome.ts';
+import type { ExpectedOutcome, Numerator, Outcome } from '../../../model/outcome.ts';
 import type { Problem } from '../../../model/problem.ts';
 import { OUTCOMES_TABLE, RATE_COLUMN_PREFIX } from '../columns.ts';
 import type { RowOrigin } from '../types.ts';
@@ -13,8 +13,8 @@ import type { KeyedRow } from './memberCursor.ts';
 import type { Reporter } from './report.ts';
 
 /** An outcome read from a file, with where it came from. */
-export interface OutcomeRow {
-  readonly outcome: Outcome;
+export interface OutcomeRow<O extends ExpectedOutcome = Outcome> {
+  readonly outcome: O;
   readonly origin: RowOrigin;
 }
 
@@ -146,11 +146,26 @@ export async function* csvOutcomeRows(
   );
 }
 
-/** The outcome rows of a JSON Lines file (one outcome object per line), keyed by member. */
+/**
+ * The outcome rows of a JSON Lines file (one outcome object per line), keyed by member. An
+ * expected-results file (`expected`) may have rows without `productLine` (measures without
+ * product lines); a results file may not.
+ */
+export function jsonlOutcomeRows(
+  file: string,
+  reporter: Reporter,
+): AsyncGenerator<KeyedRow<OutcomeRow>>;
+export function jsonlOutcomeRows(
+  file: string,
+  reporter: Reporter,
+  expected: true,
+): AsyncGenerator<KeyedRow<OutcomeRow<ExpectedOutcome>>>;
 export async function* jsonlOutcomeRows(
   file: string,
   reporter: Reporter,
-): AsyncGenerator<KeyedRow<OutcomeRow>> {
+  expected = false,
+): AsyncGenerator<KeyedRow<OutcomeRow<ExpectedOutcome>>> {
+  const schema = expected ? expectedOutcomeSchema : outcomeSchema;
   for await (const line of textLines(file)) {
     const json = parseJsonLine(file, line);
     if (!json.ok) {
@@ -159,7 +174,7 @@ export async function* jsonlOutcomeRows(
     }
     const memberId = memberIdOf(json.value);
     const decode = () => {
-      const valid = validateJsonLine(file, line, json.value, outcomeSchema, 'outcome');
+      const valid = validateJsonLine(file, line, json.value, schema, 'outcome');
       if (!valid.ok) {
         reporter.report(valid.problems);
         return undefined;

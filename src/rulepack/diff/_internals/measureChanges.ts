@@ -62,7 +62,7 @@ function sameMeasureChanges(ctx: DiffContext, before: Measure, after: Measure): 
   const id = b.id;
   const newFile = packFile(ctx.new, after.doc.file);
   const out: PackChange[] = [];
-  for (const field of ['title', 'description', 'source'] as const) {
+  for (const field of ['title', 'description', 'source', 'url'] as const) {
     const from = a[field];
     const to = b[field];
     if (from === to) continue;
