@@ -96,11 +96,9 @@ export function matchRecords<S>(
   const w = criteria.window;
   const by = criteria.by ?? 'start';
   const after = afterEvidence(criteria.onOrAfter, ctx);
-  // Counting starts at the later of the window's start and the onOrAfter date.
-  const from =
-    after?.date !== undefined && (w.from === undefined || after.date > w.from)
-      ? after.date
-      : w.from;
+  // A record in the window counts from the onOrAfter date on (its start is compared, whatever
+  // `by` reads: with `by: start` counting starts at the later of the two dates).
+  const from = after?.date;
   const blockedByAnchor = after !== undefined && after.date === undefined;
   const matches: RecordCandidate<S>[] = [];
   const misses: { miss: NearMiss; distance: number }[] = [];
