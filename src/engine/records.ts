@@ -112,7 +112,10 @@ export function matchRecords<S>(
     } else if (outside) {
       misses.push({ miss: { ...ref, reason: outside.reason }, distance: outside.distance });
     } else if (blockedByAnchor || (from !== undefined && ref.date < from)) {
-      const distance = from !== undefined ? daysBetween(ref.date, from) : 0;
+      // Counted from where counting starts: the onOrAfter date, or the window's start when the
+      // anchor clause has too few dates (a negative distance: these sort first).
+      const start = from ?? w.from;
+      const distance = start !== undefined ? daysBetween(ref.date, start) : 0;
       misses.push({ miss: { ...ref, reason: 'before-anchor' }, distance });
     } else if (!settingAllowed(criteria, c.setting)) {
       misses.push({ miss: { ...ref, reason: 'setting' }, distance: 0 });
