@@ -1,6 +1,8 @@
 // The clinical options of event and reading clauses (docs/authoring.md): each one on small
 // hand-written members, with what `measurecheck explain` says about the records it turned down.
 import { describe, expect, it } from 'vitest';
+import { memberSchema } from '../../src/model/member.ts';
+import { formatMember } from '../../src/report/memberText.ts';
 import { clausePack, clauseProblems, verdict } from '../support/clausePack.ts';
 
 const encounter = (
@@ -484,5 +486,50 @@ all:
       ],
     ]);
     expect(problems.every((p) => p.file?.endsWith('tst.yaml') === true)).toBe(true);
+  });
+});
+
+describe('a member with clinical records, as reports print it', () => {
+  it('shows kinds, spans, statuses, roles, conditions and orders', () => {
+    const member = memberSchema.parse({
+      id: 'M1',
+      birthDate: '1960-01-01',
+      sex: 'F',
+      claims: [
+        encounter('E1', '2025-03-02', {
+          endDate: '2025-03-04',
+          status: 'finished',
+          codes: [
+            { system: 'SNOMEDCT', code: '183452005' },
+            { system: 'SNOMEDCT', code: '428361000124107', role: 'discharge-disposition' },
+          ],
+        }),
+      ],
+      conditions: [
+        {
+          id: 'D1',
+          onset: '2019-06-01',
+          clinicalStatus: 'active',
+          codes: [{ system: 'ICD10CM', code: 'C18.9' }],
+        },
+      ],
+      orders: [
+        {
+          id: 'O1',
+          kind: 'medication',
+          date: '2025-01-10',
+          daysSupply: 30,
+          intent: 'order',
+          codes: [{ system: 'RXNORM', code: '617312' }],
+        },
+      ],
+    });
+    expect(formatMember(member)).toEqual([
+      'member M1: sex F, born 1960-01-01',
+      '  no enrollment',
+      '  condition D1 2019-06-01..(ongoing) status active: ICD10CM C18.9',
+      '  medication order O1 2025-01-10 (30 days) intent order: RXNORM 617312',
+      '  encounter E1 2025-03-02..2025-03-04 inpatient-acute status finished: SNOMEDCT 183452005, SNOMEDCT 428361000124107 (discharge-disposition)',
+    ]);
   });
 });
