@@ -246,7 +246,7 @@ function missReason(m: NearMiss): string {
           ? `has no coded value in ${oneOf(m)}`
           : `value ${formatCode(m.valueCode)} is not in ${oneOf(m)}`;
     case 'with':
-      return `has no other code in ${oneOf(m)}`;
+      return `has no ${m.role !== undefined ? `${m.role} code` : 'other code'} in ${oneOf(m)}`;
   }
 }
 

@@ -192,6 +192,8 @@ export interface NearMiss extends RecordRef {
   readonly reason: NearMissReason;
   /** For a filter: what the clause accepts (statuses, kinds, value sets...). */
   readonly wanted?: readonly string[];
+  /** For `with`: the role the other code must have. */
+  readonly role?: string;
 }
 
 export type NearMissReason =

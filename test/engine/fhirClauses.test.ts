@@ -240,7 +240,7 @@ event:
   it('does not count the hospice code in another role', () => {
     const v = verdict(hospice, disposition('diagnosis'));
     expect(v.result).toBe(false);
-    expect(v.text).toContain('has no other code in Hospice Discharge');
+    expect(v.text).toContain('has no discharge-disposition code in Hospice Discharge');
   });
 
   it('a code with a role never matches the clause’s own value sets', () => {
@@ -265,7 +265,11 @@ event:
     });
     const visit = { system: 'CPT', code: '99213' };
     expect(verdict(pack, claim([visit, { system: 'ICD10CM', code: 'E11.9' }])).result).toBe(true);
-    expect(verdict(pack, claim([visit])).result).toBe(false);
+    const alone = verdict(pack, claim([visit]));
+    expect(alone.result).toBe(false);
+    expect(alone.text).toContain(
+      'claim C1 2025-02-02 CPT 99213 (Office Visit), outpatient has no other code in Diabetes',
+    );
   });
 });
 
