@@ -213,6 +213,8 @@ export type NearMissReason =
 export interface EventEvidence {
   readonly kind: 'event';
   readonly window: CompiledWindow;
+  /** How a record's span met the window, when not by its start. */
+  readonly by?: 'end' | 'overlap' | 'within';
   readonly matches: readonly RecordRef[];
   readonly distinctDates: number;
   readonly needed: number;

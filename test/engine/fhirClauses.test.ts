@@ -116,7 +116,9 @@ event:
   it('overlap: an open-ended condition from before the year overlaps it', () => {
     const v = verdict(cancer('overlap'), condition('2019-06-01'));
     expect(v.result).toBe(true);
-    expect(v.text).toContain('condition D1 2019-06-01..(ongoing)');
+    expect(v.text).toBe(
+      'condition D1 2019-06-01..(ongoing) ICD10CM C18.9 (Malignant Neoplasm) overlapping window 2025-01-01..2025-12-31',
+    );
   });
 
   it('overlap: a condition that abated before the year does not, by days from the window', () => {
