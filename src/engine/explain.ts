@@ -207,6 +207,7 @@ function describeReadingTest(t: ReadingTestEvidence): string {
   const answer = `: ${t.passed ? 'yes' : 'no'}`;
   const name = t.valueSet ?? 'value';
   if (t.anyMissing) return `${name}: a reading of the day has no value${answer}`;
+  if (t.notNumeric) return `${name}: the reading is coded, not a number${answer}`;
   if (t.valueIn !== undefined) {
     const code = t.valueCode !== undefined ? formatCode(t.valueCode) : 'missing';
     return `${name} ${code} in ${t.valueIn.join(', ')}${answer}`;

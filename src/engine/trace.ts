@@ -69,6 +69,8 @@ export interface ReadingTestEvidence {
   readonly valueCode?: CodeRef;
   /** Set when some reading of that date had no value and the test took its `ifAnyMissing`. */
   readonly anyMissing?: true;
+  /** Set when the reading the test looked at is coded, not a number: a numeric test fails. */
+  readonly notNumeric?: true;
   readonly passed: boolean;
 }
 

@@ -639,10 +639,12 @@ class Importer {
           json['medicationReference'],
           'Medication',
         );
+        // The referenced Medication's codes keep a role: a retrieve by `medication in <value set>`
+        // reads the request's own medication code, so a pack decides whether these count.
         codes = this.concept(
           { entry: medication, path: `${medication.at}.code` },
           medication.json['code'],
-        );
+        ).map((c) => ({ ...c, role: 'referenced-medication' }));
       } else
         codes = this.concept(
           child(at, 'medicationCodeableConcept'),

@@ -79,10 +79,22 @@ function testOn(
   if (isThresholdTest(t)) {
     const values = mine.flatMap((o) => (o.value !== undefined ? [o.value] : []));
     const test = { ...head, comparator: t.comparator, threshold: t.threshold };
-    if (values.length === 0) return { ...test, passed: t.ifMissing };
+    // A coded result (valueCode, no number) is a result, not a missing one: it fails a numeric
+    // comparison, as comparing a concept with a quantity is never true in CQL.
+    const missing = mine.filter((o) => o.value === undefined && o.valueCode === undefined).length;
+    if (values.length === 0) {
+      return missing > 0
+        ? { ...test, passed: t.ifMissing }
+        : { ...test, notNumeric: true, passed: false };
+    }
     const value = sameDay === 'lowest' ? Math.min(...values) : Math.max(...values);
-    if (t.ifAnyMissing !== undefined && values.length < mine.length)
-      return { ...test, anyMissing: true, passed: t.ifAnyMissing };
+    if (t.ifAnyMissing !== undefined && values.length < mine.length) {
+      // Sorting puts a reading without a number first: one without any value decides the test
+      // (ifAnyMissing); failing that, a coded one, which fails it.
+      return missing > 0
+        ? { ...test, anyMissing: true, passed: t.ifAnyMissing }
+        : { ...test, notNumeric: true, passed: false };
+    }
     return { ...test, value, passed: passesThreshold(value, t.comparator, t.threshold) };
   }
   const test = { ...head, valueIn: t.valueIn.map((vs) => vs.name) };
