@@ -412,6 +412,28 @@ ${
     expect(verdict(reading(''), member).result).toBe(true);
   });
 
+  it('a coded result is a result, not a missing value: a numeric test fails on it', () => {
+    const coded = { valueCode: { system: 'SNOMEDCT', code: '373066001' } };
+    const tests = `    - { valueSet: Systolic BP, below: 140, ifMissing: true, ifAnyMissing: true }`;
+    // Only a coded result that day: not "missing" (ifMissing would pass), not a number: fails.
+    const onlyCoded = verdict(reading('', tests), {
+      observations: [bp('2025-03-01', SYS, undefined, coded)],
+    });
+    expect(onlyCoded.result).toBe(false);
+    expect(onlyCoded.text).toContain('Systolic BP: the reading is coded, not a number: no');
+    // A reading with no value at all that day still takes ifMissing / ifAnyMissing.
+    const none = verdict(reading('', tests), { observations: [bp('2025-03-01', SYS)] });
+    expect(none.result).toBe(true);
+    const mixed = verdict(reading('', tests), {
+      observations: [bp('2025-03-01', SYS, 120), bp('2025-03-01', SYS, undefined, coded)],
+    });
+    expect(mixed.result).toBe(false);
+    const withMissing = verdict(reading('', tests), {
+      observations: [bp('2025-03-01', SYS, 120), bp('2025-03-01', SYS)],
+    });
+    expect(withMissing.result).toBe(true);
+  });
+
   it('valueIn: the most recent coded result is in a value set', () => {
     const pack = clausePack(`
 reading:
