@@ -104,7 +104,7 @@ describe('clinical record fields in decks', () => {
   it('a CSV deck refuses to write a member with such a field, naming the member and the field', async () => {
     const cases: [Member, string][] = [
       [CLINICAL, 'conditions'],
-      [{ ...CLINICAL, conditions: undefined, orders: undefined } as Member, 'claims[0].kind'],
+      [{ ...CLINICAL, conditions: undefined, orders: undefined }, 'claims[0].kind'],
       [
         {
           ...PLAIN,
@@ -116,7 +116,7 @@ describe('clinical record fields in decks', () => {
               doNotPerform: undefined,
             },
           ],
-        } as Member,
+        },
         'claims[0].codes[1].role',
       ],
       [{ ...PLAIN, observations: CLINICAL.observations }, 'observations[0].id'],
