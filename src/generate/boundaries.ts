@@ -103,7 +103,7 @@ export interface EventBoundary {
   readonly window: CompiledWindow;
   /** Inside first, then from, to, from-1, to+1 (from and from-1 only when the window has a start). */
   readonly edges: readonly DatePoint[];
-  readonly records: readonly ('claims' | 'observations' | 'dispensings')[];
+  readonly records: readonly EventRecordKind[];
   readonly valueSets: readonly string[];
   /** Codes that match the clause. */
   readonly codes: readonly BoundaryCode[];
@@ -122,6 +122,42 @@ export interface EventBoundary {
   readonly onOrAfter?: OnOrAfterBoundary;
   /** The clause reads only the claim's setting (no value sets, no drugs), e.g. a nonacute stay. */
   readonly settingsOnly: boolean;
+  /**
+   * What the clause reads of a record besides its code, date and setting (kinds, statuses...,
+   * how its span meets the window); absent when it reads none of it, as every HEDIS clause.
+   */
+  readonly clinical?: ClinicalAims;
+}
+
+/** The record kinds an event clause can read. */
+export type EventRecordKind = 'claims' | 'observations' | 'dispensings' | 'conditions' | 'orders';
+
+/** How a record's span meets a window: its start (the default), its end, overlap or within. */
+export type SpanMode = 'start' | 'end' | 'overlap' | 'within';
+
+/** Codes of some value sets, with codes just outside them. */
+export interface CodeAims {
+  readonly valueSets: readonly string[];
+  readonly codes: readonly BoundaryCode[];
+  readonly nearMisses: readonly BoundaryCode[];
+}
+
+/**
+ * The filters of an event clause on a record's own facts, each absent when the clause does not
+ * look at it. Records are aimed at both sides of each: a listed status and another one or none,
+ * doNotPerform true and false, a listed kind and another, a listed category and another, a coded
+ * value in and out of the value sets and none, a second code with the right role, another role
+ * or none, spans ending just inside and just outside the window.
+ */
+export interface ClinicalAims {
+  readonly kinds?: readonly string[];
+  readonly statuses?: readonly string[];
+  readonly intents?: readonly string[];
+  readonly doNotPerform?: boolean;
+  readonly categories?: readonly string[];
+  readonly value?: { readonly kind: 'present' } | ({ readonly kind: 'coded' } & CodeAims);
+  readonly with?: { readonly role?: string } & CodeAims;
+  readonly by?: SpanMode;
 }
 
 export interface OnOrAfterBoundary {
@@ -163,6 +199,26 @@ export interface ReadingBoundary {
   readonly tests: readonly ReadingTestBoundary[];
   readonly ifNone: boolean;
   readonly onOrAfter?: OnOrAfterBoundary;
+  /** What the clause reads of an observation besides code, date, setting and value; absent for HEDIS. */
+  readonly clinical?: ReadingClinicalAims;
+}
+
+export interface ReadingClinicalAims {
+  readonly statuses?: readonly string[];
+  readonly categories?: readonly string[];
+  /** `end`: an observation's reading date is its endDate (its date without one). */
+  readonly by?: 'start' | 'end';
+  readonly mostRecentDate?: 'any' | 'all';
+  /** Tests on a coded result (`valueIn`). */
+  readonly codedTests: readonly CodedTestBoundary[];
+  /** The value sets whose tests take `ifAnyMissing` when some reading of the day has no value. */
+  readonly ifAnyMissing: readonly string[];
+}
+
+export interface CodedTestBoundary extends CodeAims {
+  /** The value set of the observations the test reads; absent: any of the reading's. */
+  readonly valueSet?: string;
+  readonly ifMissing: boolean;
 }
 
 export interface CoverageBoundary {

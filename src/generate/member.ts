@@ -169,7 +169,8 @@ interface MemberParts {
 }
 
 /**
- * The member from its parts: claims get ids by position, a death date the records were aimed
+ * The member from its parts: claims, conditions and orders get ids by position (observations
+ * drawn with an id too), a death date the records were aimed
  * with wins, and pharmacy gaps the records were aimed with are cut out of the coverage.
  */
 function assemble({ records: r, deathDate, enrollments, ...rest }: MemberParts): Member {
@@ -183,7 +184,16 @@ function assemble({ records: r, deathDate, enrollments, ...rest }: MemberParts):
     statuses: rest.statuses,
     claims: withIds(r.claims),
     dispensings: [...r.dispensings],
-    observations: [...r.observations],
+    observations: r.observations.map((o, i) =>
+      o.id !== undefined ? { ...o, id: `O${String(i + 1)}` } : o,
+    ),
+    // Present only when some clause aimed at them: members of HEDIS packs stay as they were.
+    ...(r.conditions && r.conditions.length > 0
+      ? { conditions: r.conditions.map((c, i) => ({ id: `D${String(i + 1)}`, ...c })) }
+      : {}),
+    ...(r.orders && r.orders.length > 0
+      ? { orders: r.orders.map((o, i) => ({ id: `R${String(i + 1)}`, ...o })) }
+      : {}),
   };
 }
 

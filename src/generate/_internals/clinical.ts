@@ -1,0 +1,440 @@
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { addDays, addMonths, daysBetween } from '../../model/calendarDate.ts';
+import type { IsoDate } from '../../model/calendarDate.ts';
+import { CLAIM_KINDS, ORDER_KINDS } from '../../model/member.ts';
+import type { Claim, Code, Observation } from '../../model/member.ts';
+import type {
+  ClinicalAims,
+  CodeAims,
+  EventBoundary,
+  MeasureBoundaries,
+  SpanMode,
+} from '../boundaries.ts';
+import type { Bundle, ConditionDraft, OrderDraft } from './bundle.ts';
+import { EMPTY } from './bundle.ts';
+import type { ClaimDraft } from './claims.ts';
+import { oneOrMore, pick, preferFirst } from './choice.ts';
+import { decoyCodes } from './codes.ts';
+import { dateNear } from './dates.ts';
+
+/**
+ * Aims for the clinical record fields (docs/contract.md, "Clinical record fields"). Only clauses
+ * that read them get them: a clause without `clinical` aims and without conditions or orders gets
+ * exactly the records it got before these fields existed, so a HEDIS run replays for a seed.
+ * Every drawn field shrinks toward absent (its first option), and records toward fewer.
+ */
+
+/** How far outside a window the non-edge dates of aimed records may fall. */
+const SLACK_DAYS = 30;
+
+/** Statuses of FHIR records, to draw ones a clause does not list. */
+const STATUSES: readonly string[] = [
+  'finished',
+  'completed',
+  'final',
+  'amended',
+  'corrected',
+  'active',
+  'arrived',
+  'in-progress',
+  'cancelled',
+  'entered-in-error',
+  'draft',
+  'preliminary',
+  'unknown',
+  'resolved',
+  'inactive',
+];
+
+const INTENTS: readonly string[] = ['order', 'original-order', 'plan', 'proposal', 'directive'];
+
+const CATEGORIES: readonly string[] = [
+  'laboratory',
+  'survey',
+  'vital-signs',
+  'exam',
+  'social-history',
+  'problem-list-item',
+  'encounter-diagnosis',
+];
+
+/** Roles a code may have on a record. */
+const ROLES: readonly string[] = ['discharge-disposition', 'body-site', 'diagnosis'];
+
+const VERIFICATION: readonly string[] = ['confirmed', 'unconfirmed', 'refuted', 'entered-in-error'];
+
+/** Whether aimed records for `e` carry clinical fields (HEDIS clauses: never). */
+export function readsClinical(e: EventBoundary): boolean {
+  return (
+    e.clinical !== undefined || e.records.includes('conditions') || e.records.includes('orders')
+  );
+}
+
+/**
+ * A value for a field a clause may list: absent first (where shrinking goes), mostly a listed
+ * value, sometimes an unlisted one from `pool`. A clause that lists none gets mostly absent.
+ */
+function listed<T extends string>(
+  values: readonly T[] | undefined,
+  pool: readonly T[],
+): Arbitrary<T | undefined> {
+  const other = pick(pool.filter((s) => !(values ?? []).includes(s)));
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(undefined), weight: values ? 1 : 6 },
+    ...(values && values.length > 0 ? [{ arbitrary: fc.constantFrom(...values), weight: 6 }] : []),
+    ...(other ? [{ arbitrary: other, weight: values ? 2 : 1 }] : []),
+  );
+}
+
+/** doNotPerform: absent, false or true, when the clause looks at it; else absent. */
+function doNotPerformFor(a: ClinicalAims | undefined): Arbitrary<boolean | undefined> {
+  if (a?.doNotPerform === undefined) return fc.constant(undefined);
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(undefined), weight: 2 },
+    { arbitrary: fc.constant(false), weight: 3 },
+    { arbitrary: fc.constant(true), weight: 3 },
+  );
+}
+
+/** Categories: absent, one listed, one unlisted, or an unlisted one beside a listed one. */
+function categoryFor(a: ClinicalAims | undefined): Arbitrary<string[] | undefined> {
+  const wanted = a?.categories;
+  const one = listed(wanted, CATEGORIES);
+  if (!wanted) return fc.constant(undefined);
+  const other = pick(CATEGORIES.filter((c) => !wanted.includes(c))) ?? fc.constant('other');
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: one.map((c) => (c === undefined ? undefined : [c])), weight: 8 },
+    { arbitrary: fc.tuple(other, fc.constantFrom(...wanted)), weight: 1 },
+  );
+}
+
+/** A code of `aims` (mostly), or just outside them. */
+function codeOf(aims: CodeAims): Arbitrary<Code> | undefined {
+  const strip = (c: { system: Code['system']; code: string }): Code => ({
+    system: c.system,
+    code: c.code,
+  });
+  return preferFirst<Code>([pick(aims.codes.map(strip)), 4], [pick(aims.nearMisses.map(strip)), 1]);
+}
+
+/**
+ * The second code a `with` test reads: none first, then mostly one of its value sets with the
+ * right role, and one with another role, with no role, or with the right role but outside.
+ */
+function withCodeFor(a: ClinicalAims | undefined): Arbitrary<Code | undefined> {
+  const w = a?.with;
+  if (!w) return fc.constant(undefined);
+  const inside = pick(w.codes.map((c): Code => ({ system: c.system, code: c.code })));
+  const outside = pick(w.nearMisses.map((c): Code => ({ system: c.system, code: c.code })));
+  if (!inside) return fc.constant(undefined);
+  const role = w.role;
+  const otherRole = ROLES.find((r) => r !== role) ?? 'diagnosis';
+  const options: { arbitrary: Arbitrary<Code | undefined>; weight: number }[] = [
+    { arbitrary: fc.constant(undefined), weight: 2 },
+    { arbitrary: inside.map((c) => (role ? { ...c, role } : c)), weight: 6 },
+    { arbitrary: inside.map((c) => ({ ...c, role: otherRole })), weight: 2 },
+  ];
+  if (role) options.push({ arbitrary: inside, weight: 2 });
+  if (outside)
+    options.push({ arbitrary: outside.map((c) => (role ? { ...c, role } : c)), weight: 1 });
+  return fc.oneof({ withCrossShrink: true }, ...options);
+}
+
+/** The window's edges of `e` and the day on either side of each, to end spans on. */
+function endPoints(e: EventBoundary): IsoDate[] {
+  const out = new Set<IsoDate>();
+  for (const p of e.edges) {
+    out.add(p.date);
+    out.add(addDays(p.date, 1));
+    out.add(addDays(p.date, -1));
+  }
+  return [...out].sort();
+}
+
+/** A date near the window of `e`: mostly an edge, sometimes anywhere around it. */
+export function nearWindow(e: EventBoundary): Arbitrary<IsoDate> {
+  const to = e.window.to;
+  const from = e.window.from ?? addMonths(to, -120);
+  return dateNear(
+    e.edges.map((p) => p.date),
+    addDays(from, -SLACK_DAYS),
+    addDays(to, SLACK_DAYS),
+  );
+}
+
+/**
+ * The end of a span for a clause that reads spans by end, overlap or within: none first (the
+ * span is its start alone), mostly just inside or just outside an edge of the window. Undefined
+ * for a clause that reads the start only.
+ */
+function spanEndFor(e: EventBoundary, by: SpanMode | undefined): Arbitrary<IsoDate | undefined> {
+  if (by === undefined || by === 'start') return fc.constant(undefined);
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: fc.constantFrom(...endPoints(e)), weight: 6 },
+    { arbitrary: nearWindow(e), weight: 1 },
+  );
+}
+
+/** `start` and `end` as a span: the earlier is the start. */
+function span(start: IsoDate, end: IsoDate | undefined): { start: IsoDate; end?: IsoDate } {
+  if (end === undefined) return { start };
+  return start <= end ? { start, end } : { start: end, end: start };
+}
+
+interface RecordExtras {
+  readonly kind: Claim['kind'];
+  readonly status: string | undefined;
+  readonly doNotPerform: boolean | undefined;
+  readonly withCode: Code | undefined;
+  readonly withFirst: boolean;
+  readonly end: IsoDate | undefined;
+}
+
+function recordExtras(e: EventBoundary): Arbitrary<RecordExtras> {
+  const a = e.clinical;
+  const kinds = a?.kinds;
+  return fc.record({
+    kind: kinds
+      ? listed(
+          CLAIM_KINDS.filter((k) => kinds.includes(k)),
+          CLAIM_KINDS,
+        )
+      : fc.constant(undefined),
+    status: listed(a?.statuses, STATUSES),
+    doNotPerform: doNotPerformFor(a),
+    withCode: withCodeFor(a),
+    withFirst: fc.boolean(),
+    end: spanEndFor(e, a?.by),
+  });
+}
+
+/** `codes` with the second code of a `with` test added (before or after them). */
+function withSecond(codes: readonly Code[], x: RecordExtras): Code[] {
+  if (x.withCode === undefined) return [...codes];
+  return x.withFirst ? [x.withCode, ...codes] : [...codes, x.withCode];
+}
+
+/** Up to this many records of one aimed bundle get their own extras (then they repeat). */
+const EXTRAS = 3;
+
+/**
+ * Claims aimed at `e` with the clinical fields its clause reads: kind, status, doNotPerform, a
+ * second code for `with`, a stay ending around the window's edges for `by`.
+ */
+export function clinicalClaims(
+  e: EventBoundary,
+  claims: Arbitrary<ClaimDraft[]>,
+): Arbitrary<ClaimDraft[]> {
+  const extras = fc.tuple(...Array.from({ length: EXTRAS }, () => recordExtras(e)));
+  return fc.tuple(claims, extras).map(([drafts, xs]) =>
+    drafts.map((c, i): ClaimDraft => {
+      const x = xs[i % EXTRAS] ?? xs[0];
+      if (!x) return c;
+      const s = x.end !== undefined ? span(c.date, x.end) : undefined;
+      return {
+        ...c,
+        ...(s ? { date: s.start, endDate: s.end ?? s.start } : {}),
+        codes: withSecond(c.codes, x),
+        ...(x.kind !== undefined ? { kind: x.kind } : {}),
+        ...(x.status !== undefined ? { status: x.status } : {}),
+        ...(x.doNotPerform !== undefined ? { doNotPerform: x.doNotPerform } : {}),
+      };
+    }),
+  );
+}
+
+interface ObservationExtras {
+  readonly status: string | undefined;
+  readonly category: string[] | undefined;
+  readonly end: IsoDate | undefined;
+  /** A coded result, or `drop` to take the value away too (no result at all). */
+  readonly result: Code | 'drop' | undefined;
+  readonly id: boolean;
+}
+
+/** A coded result for an observation aimed at `a`: none first, in or out of its value sets. */
+function resultFor(
+  b: MeasureBoundaries,
+  a: ClinicalAims | undefined,
+): Arbitrary<Code | 'drop' | undefined> {
+  const value = a?.value;
+  if (!value) return fc.constant(undefined);
+  const anyCode = pick(
+    b.valueSets.flatMap((vs) => vs.codes.map((c): Code => ({ system: c.system, code: c.code }))),
+  );
+  const coded = value.kind === 'coded' ? codeOf(value) : anyCode;
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(undefined), weight: 2 },
+    ...(coded ? [{ arbitrary: coded, weight: 6 }] : []),
+    { arbitrary: fc.constant('drop' as const), weight: 2 },
+  );
+}
+
+/**
+ * Observations aimed at `e` with the clinical fields its clause reads: status, category, a coded
+ * result (or none at all), an effective period ending around the window's edges, an id.
+ */
+export function clinicalObservations(
+  b: MeasureBoundaries,
+  e: EventBoundary,
+  observations: Arbitrary<Observation[]>,
+): Arbitrary<Observation[]> {
+  const a = e.clinical;
+  const one: Arbitrary<ObservationExtras> = fc.record({
+    status: listed(a?.statuses, STATUSES),
+    category: categoryFor(a),
+    end: spanEndFor(e, a?.by),
+    result: resultFor(b, a),
+    id: fc.boolean(),
+  });
+  const extras = fc.tuple(...Array.from({ length: EXTRAS }, () => one));
+  return fc.tuple(observations, extras).map(([list, xs]) =>
+    list.map((o, i): Observation => {
+      const x = xs[i % EXTRAS] ?? xs[0];
+      if (!x) return o;
+      const s = x.end !== undefined ? span(o.date, x.end) : undefined;
+      const { value, unit, ...rest } = o;
+      const keepValue = x.result !== 'drop';
+      return {
+        ...(x.id ? { id: 'O' } : {}),
+        ...rest,
+        ...(s ? { date: s.start, ...(s.end !== undefined ? { endDate: s.end } : {}) } : {}),
+        ...(keepValue && value !== undefined ? { value } : {}),
+        ...(keepValue && unit !== undefined ? { unit } : {}),
+        ...(x.result !== undefined && x.result !== 'drop' ? { valueCode: x.result } : {}),
+        ...(x.status !== undefined ? { status: x.status } : {}),
+        ...(x.category !== undefined ? { category: x.category } : {}),
+      };
+    }),
+  );
+}
+
+/** The clause's own code (mostly), a near miss, or another clause's code, sometimes with a role. */
+function ownCode(b: MeasureBoundaries, e: EventBoundary): Arbitrary<Code> | undefined {
+  const own = pick(e.codes.map((c): Code => ({ system: c.system, code: c.code })));
+  if (!own) return undefined;
+  return (
+    preferFirst<Code>(
+      [own, 8],
+      [pick(e.nearMisses.map((c): Code => ({ system: c.system, code: c.code }))), 1],
+      [pick(decoyCodes(b, e)), 1],
+      // The right code under a role is another fact about the record, never what it is.
+      [own.map((c) => ({ ...c, role: 'diagnosis' })), 1],
+    ) ?? own
+  );
+}
+
+/**
+ * One or two conditions aimed at `e`: its code (or one just outside), an onset at the window's
+ * edges, open-ended or abated just inside or outside an edge, a clinical status in or out of the
+ * clause's list, a verification status, categories and a second code for `with`. Undefined when
+ * the clause reads no conditions or has no codes.
+ */
+export function aimedConditions(
+  b: MeasureBoundaries,
+  e: EventBoundary,
+): Arbitrary<ConditionDraft[]> | undefined {
+  if (!e.records.includes('conditions')) return undefined;
+  const code = ownCode(b, e);
+  if (!code) return undefined;
+  const a = e.clinical;
+  const condition = fc
+    .record({
+      code,
+      onset: nearWindow(e),
+      // Open-ended first: a condition still going is the simplest.
+      abatement: fc.oneof(
+        { withCrossShrink: true },
+        { arbitrary: fc.constant(undefined), weight: 3 },
+        { arbitrary: fc.constantFrom(...endPoints(e)), weight: 4 },
+      ),
+      clinicalStatus: listed(a?.statuses, STATUSES),
+      verificationStatus: listed(undefined, VERIFICATION),
+      category: categoryFor(a),
+      extras: recordExtras(e),
+    })
+    .map(({ code: c, onset, abatement, clinicalStatus, verificationStatus, category, extras }) => {
+      const s = span(onset, abatement);
+      return {
+        onset: s.start,
+        ...(s.end !== undefined ? { abatement: s.end } : {}),
+        codes: withSecond([c], extras),
+        ...(clinicalStatus !== undefined ? { clinicalStatus } : {}),
+        ...(verificationStatus !== undefined ? { verificationStatus } : {}),
+        ...(category !== undefined ? { category } : {}),
+      };
+    });
+  return oneOrMore(condition, 2);
+}
+
+/**
+ * One or two orders aimed at `e`: its code, a kind listed or not, an authored date at the
+ * window's edges, a days' supply that ends the order's span just inside or outside an edge (or
+ * none), a status, an intent in or out of the clause's lists, doNotPerform and a second code for
+ * `with`. Undefined when the clause reads no orders or has no codes.
+ */
+export function aimedOrders(
+  b: MeasureBoundaries,
+  e: EventBoundary,
+): Arbitrary<OrderDraft[]> | undefined {
+  if (!e.records.includes('orders')) return undefined;
+  const code = ownCode(b, e);
+  if (!code) return undefined;
+  const a = e.clinical;
+  const wanted = ORDER_KINDS.filter((k) => (a?.kinds ?? []).includes(k));
+  const kind = fc.oneof(
+    { withCrossShrink: true },
+    ...(wanted.length > 0 ? [{ arbitrary: fc.constantFrom(...wanted), weight: 6 }] : []),
+    { arbitrary: fc.constantFrom(...ORDER_KINDS), weight: wanted.length > 0 ? 2 : 6 },
+  );
+  const order = fc
+    .record({
+      code,
+      kind,
+      date: nearWindow(e),
+      // No supply first; then one that ends the span on an edge or the day beside it.
+      supplyEnd: fc.oneof(
+        { withCrossShrink: true },
+        { arbitrary: fc.constant(undefined), weight: 2 },
+        { arbitrary: fc.constantFrom(...endPoints(e)), weight: 5 },
+        { arbitrary: fc.constantFrom(30, 90), weight: 1 },
+      ),
+      status: listed(a?.statuses, STATUSES),
+      intent: listed(a?.intents, INTENTS),
+      extras: recordExtras(e),
+    })
+    .map(({ code: c, kind: k, date, supplyEnd, status, intent, extras }): OrderDraft => {
+      const days =
+        typeof supplyEnd === 'number'
+          ? supplyEnd
+          : supplyEnd !== undefined && supplyEnd >= date
+            ? daysBetween(date, supplyEnd) + 1
+            : undefined;
+      return {
+        kind: k,
+        date,
+        ...(days !== undefined ? { daysSupply: days } : {}),
+        codes: withSecond([c], extras),
+        ...(status !== undefined ? { status } : {}),
+        ...(intent !== undefined ? { intent } : {}),
+        ...(extras.doNotPerform !== undefined ? { doNotPerform: extras.doNotPerform } : {}),
+      };
+    });
+  return oneOrMore(order, 2);
+}
+
+/** Conditions or orders as a bundle. */
+export function conditionBundle(conditions: ConditionDraft[]): Bundle {
+  return { ...EMPTY, conditions };
+}
+
+export function orderBundle(orders: OrderDraft[]): Bundle {
+  return { ...EMPTY, orders };
+}
