@@ -15,7 +15,7 @@ import type { Bundle, ConditionDraft, OrderDraft } from './bundle.ts';
 import { EMPTY } from './bundle.ts';
 import type { ClaimDraft } from './claims.ts';
 import { oneOrMore, pick, preferFirst } from './choice.ts';
-import { decoyCodes } from './codes.ts';
+import { acceptedSettings, decoyCodes } from './codes.ts';
 import { dateNear } from './dates.ts';
 
 /**
@@ -437,4 +437,75 @@ export function conditionBundle(conditions: ConditionDraft[]): Bundle {
 
 export function orderBundle(orders: OrderDraft[]): Bundle {
   return { ...EMPTY, orders };
+}
+
+/**
+ * One record that counts for a clause reading clinical fields on `date`: the first listed kind,
+ * status, intent and category, doNotPerform as the clause wants it, a coded result in its value
+ * sets (or a value), the second code `with` asks for, and a span of that one day. Undefined when
+ * no record can count.
+ */
+export function countingClinicalRecord(e: EventBoundary, date: IsoDate): Bundle | undefined {
+  const a = e.clinical;
+  const first = e.codes[0];
+  if (!first) return undefined;
+  const own: Code = { system: first.system, code: first.code };
+  const w = a?.with?.codes[0];
+  const second: Code[] = w
+    ? [{ system: w.system, code: w.code, ...(a.with?.role ? { role: a.with.role } : {}) }]
+    : [];
+  const codes = [own, ...second];
+  const status = a?.statuses?.[0];
+  const dnp = a?.doNotPerform === true ? { doNotPerform: true } : {};
+  const category = a?.categories?.[0];
+  const claimKind = CLAIM_KINDS.find((k) => a?.kinds === undefined || a.kinds.includes(k));
+  const orderKind = ORDER_KINDS.find((k) => a?.kinds === undefined || a.kinds.includes(k));
+  const setting = acceptedSettings(e)[0];
+  if (e.records.includes('claims') && claimKind && setting && !a?.categories && !a?.value) {
+    const claim: ClaimDraft = {
+      date,
+      setting,
+      codes,
+      ...(a?.kinds ? { kind: claimKind } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...dnp,
+    };
+    return { ...EMPTY, claims: [claim] };
+  }
+  if (e.records.includes('conditions') && !a?.kinds && !a?.intents && !a?.value) {
+    const condition: ConditionDraft = {
+      onset: date,
+      abatement: date,
+      codes,
+      ...(status !== undefined ? { clinicalStatus: status } : {}),
+      ...(category !== undefined ? { category: [category] } : {}),
+    };
+    return { ...EMPTY, conditions: [condition] };
+  }
+  if (e.records.includes('orders') && orderKind && !a?.categories && !a?.value) {
+    const order: OrderDraft = {
+      kind: orderKind,
+      date,
+      codes,
+      ...(status !== undefined ? { status } : {}),
+      ...(a?.intents?.[0] !== undefined ? { intent: a.intents[0] } : {}),
+      ...dnp,
+    };
+    return { ...EMPTY, orders: [order] };
+  }
+  if (e.records.includes('observations') && !a?.kinds && !a?.intents && second.length === 0) {
+    const value = a?.value;
+    const coded = value?.kind === 'coded' ? value.codes[0] : undefined;
+    const observation: Observation = {
+      date,
+      code: own,
+      ...(value?.kind === 'present' ? { value: 1 } : {}),
+      ...(coded ? { valueCode: { system: coded.system, code: coded.code } } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(category !== undefined ? { category: [category] } : {}),
+      ...(setting !== undefined ? { setting } : {}),
+    };
+    return { ...EMPTY, observations: [observation] };
+  }
+  return undefined;
 }
