@@ -5,7 +5,9 @@ import type {
   ClauseTrace,
   Evidence,
   MeasureTrace,
+  CodeRef,
   NearMiss,
+  ReadingTestEvidence,
   RecordRef,
 } from './trace.ts';
 
@@ -137,14 +139,18 @@ const DESCRIBE = {
       return [`no reading in ${formatWindow(e.window)}${after}`, ...misses].join('; ');
     }
     const values = e.readings
-      .map((r) => `${r.valueSet} ${r.value !== undefined ? String(r.value) : '(no value)'}`)
-      .join(', ');
-    const tests = e.tests
       .map(
-        (t) =>
-          `${t.valueSet ?? 'value'} ${t.value !== undefined ? String(t.value) : 'missing'} ${COMPARATOR_TEXT[t.comparator]} ${t.threshold}: ${t.passed ? 'yes' : 'no'}`,
+        (r) =>
+          `${r.valueSet} ${
+            r.value !== undefined
+              ? String(r.value)
+              : r.valueCode !== undefined
+                ? formatCode(r.valueCode)
+                : '(no value)'
+          }`,
       )
-      .join('; ');
+      .join(', ');
+    const tests = e.tests.map(describeReadingTest).join('; ');
     return `most recent reading ${e.date}${after} (${values}); ${tests}`;
   }),
   coverage: fromEvidence('coverage', (e) => {
@@ -189,6 +195,28 @@ const DESCRIBE = {
 
 const COMPARATOR_TEXT = { below: '<', atMost: '<=', above: '>', atLeast: '>=' } as const;
 
+/** `Systolic BP 138 < 140: yes`, `Housing Status SNOMEDCT 1 in Nursing Home: no`. */
+function describeReadingTest(t: ReadingTestEvidence): string {
+  const answer = `: ${t.passed ? 'yes' : 'no'}`;
+  const name = t.valueSet ?? 'value';
+  if (t.anyMissing) return `${name}: a reading of the day has no value${answer}`;
+  if (t.valueIn !== undefined) {
+    const code = t.valueCode !== undefined ? formatCode(t.valueCode) : 'missing';
+    return `${name} ${code} in ${t.valueIn.join(', ')}${answer}`;
+  }
+  const value = t.value !== undefined ? String(t.value) : 'missing';
+  const comparator = t.comparator !== undefined ? COMPARATOR_TEXT[t.comparator] : '?';
+  return `${name} ${value} ${comparator} ${String(t.threshold ?? '?')}${answer}`;
+}
+
+function formatCode(c: CodeRef): string {
+  return `${c.system} ${c.code}`;
+}
+
+/** `cancelled`, `(none)` for a fact the record lacks. */
+const fact = (value: string | undefined): string => value ?? '(none)';
+const oneOf = (m: NearMiss): string => (m.wanted ?? []).join(', ');
+
 function missReason(m: NearMiss): string {
   switch (m.reason) {
     case 'setting':
@@ -201,6 +229,24 @@ function missReason(m: NearMiss): string {
       return 'is before the onOrAfter date';
     case 'modifier':
       return `lacks the required modifier${m.modifiers ? ` (has ${m.modifiers.join(', ')})` : ''}`;
+    case 'kind':
+      return `kind ${fact(m.kind ?? (m.record === 'claim' ? 'claim' : undefined))} is not one of ${oneOf(m)}`;
+    case 'status':
+      return `status ${fact(m.status)} is not one of ${oneOf(m)}`;
+    case 'intent':
+      return `intent ${fact(m.intent)} is not one of ${oneOf(m)}`;
+    case 'do-not-perform':
+      return m.doNotPerform ? 'is marked do not perform' : 'is not marked do not perform';
+    case 'category':
+      return `category ${m.category ? m.category.join(', ') : '(none)'} is not one of ${oneOf(m)}`;
+    case 'value':
+      return m.wanted === undefined
+        ? 'has no value'
+        : m.valueCode === undefined
+          ? `has no coded value in ${oneOf(m)}`
+          : `value ${formatCode(m.valueCode)} is not in ${oneOf(m)}`;
+    case 'with':
+      return `has no other code in ${oneOf(m)}`;
   }
 }
 
@@ -211,16 +257,37 @@ function describeAfter(after: AfterEvidence | undefined): string {
     : `, but ${after.clause} has fewer than ${after.occurrence} distinct date(s)`;
 }
 
+/**
+ * `claim C1 2025-03-02 CPT 99213 (Office Visit), outpatient`, or for a record with clinical
+ * facts `encounter E1 2025-03-02..2025-03-04 status finished SNOMEDCT 1 (Inpatient), ...`.
+ */
 function formatRecord(r: RecordRef): string {
   const what =
     r.drug !== undefined && r.code === undefined
       ? r.drug
       : `${r.system ?? ''} ${r.code ?? ''}`.trim();
-  const label = r.record === 'claim' ? `claim ${r.id ?? ''}`.trim() : r.record;
   const vs =
     r.valueSet !== undefined ? ` (${r.valueSet})` : r.drug !== undefined ? ` (${r.drug})` : '';
   const setting = r.setting !== undefined && r.record === 'claim' ? `, ${r.setting}` : '';
-  return `${label} ${r.date} ${what}${vs}${setting}`;
+  const dates = `${r.date}${r.open ? '..(ongoing)' : r.end !== undefined ? `..${r.end}` : ''}`;
+  const facts = [
+    ...(r.status !== undefined ? [`status ${r.status}`] : []),
+    ...(r.intent !== undefined ? [`intent ${r.intent}`] : []),
+    ...(r.doNotPerform ? ['do not perform'] : []),
+  ];
+  const value = r.valueCode !== undefined ? `, value ${formatCode(r.valueCode)}` : '';
+  return `${recordLabel(r)} ${dates}${facts.length > 0 ? ` ${facts.join(', ')}` : ''} ${what}${vs}${value}${setting}`;
+}
+
+/** `claim C1`, `encounter E1`, `medication order O1`, `condition D1`, `observation`. */
+function recordLabel(r: RecordRef): string {
+  const name =
+    r.record === 'claim'
+      ? (r.kind ?? 'claim')
+      : r.record === 'order'
+        ? `${r.kind !== undefined ? `${r.kind} ` : ''}order`
+        : r.record;
+  return r.id !== undefined ? `${name} ${r.id}` : name;
 }
 
 export function formatWindow(w: CompiledWindow): string {

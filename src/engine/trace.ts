@@ -44,7 +44,32 @@ export interface ReadingValue {
   readonly valueSet: string;
   readonly value?: number;
   readonly unit?: string;
+  /** A coded result. */
+  readonly valueCode?: CodeRef;
   readonly setting?: string;
+}
+
+/** A code as the trace shows it. */
+export interface CodeRef {
+  readonly system: string;
+  readonly code: string;
+}
+
+/** One test of a reading clause, with the value that decided it. */
+export interface ReadingTestEvidence {
+  readonly valueSet?: string;
+  /** A threshold test: the comparator and threshold. */
+  readonly comparator?: 'below' | 'atMost' | 'above' | 'atLeast';
+  readonly threshold?: number;
+  /** A coded test: the value sets the coded result must be in. */
+  readonly valueIn?: readonly string[];
+  /** The value the test used (lowest or highest of the day); undefined when missing. */
+  readonly value?: number;
+  /** The coded result the test used (one in `valueIn` if any). */
+  readonly valueCode?: CodeRef;
+  /** Set when some reading of that date had no value and the test took its `ifAnyMissing`. */
+  readonly anyMissing?: true;
+  readonly passed: boolean;
 }
 
 export interface ReadingEvidence {
@@ -55,14 +80,7 @@ export interface ReadingEvidence {
   readonly date?: IsoDate;
   /** Every reading taken on `date`. */
   readonly readings: readonly ReadingValue[];
-  readonly tests: readonly {
-    readonly valueSet?: string;
-    readonly comparator: 'below' | 'atMost' | 'above' | 'atLeast';
-    readonly threshold: number;
-    /** The value the test used (lowest or highest of the day); undefined when missing. */
-    readonly value?: number;
-    readonly passed: boolean;
-  }[];
+  readonly tests: readonly ReadingTestEvidence[];
   /** Readings that did not count, nearest first (at most 3). */
   readonly nearMisses: readonly NearMiss[];
 }
@@ -139,9 +157,24 @@ export interface EnrollmentEvidence {
 }
 
 export interface RecordRef {
-  readonly record: 'claim' | 'observation' | 'dispensing';
+  readonly record: 'claim' | 'observation' | 'dispensing' | 'condition' | 'order';
   readonly id?: string;
+  /** The start of the record's span (a claim's or observation's date, a condition's onset). */
   readonly date: IsoDate;
+  /** The end of the record's span, when it is shown and differs from `date`. */
+  readonly end?: IsoDate;
+  /** Set for an open-ended span (a condition without abatement). */
+  readonly open?: true;
+  /** A claim's kind (when written) or an order's kind. */
+  readonly kind?: string;
+  /** The record's status (a condition's clinicalStatus). */
+  readonly status?: string;
+  /** An order's intent. */
+  readonly intent?: string;
+  readonly doNotPerform?: true;
+  readonly category?: readonly string[];
+  /** An observation's coded result. */
+  readonly valueCode?: CodeRef;
   readonly system?: string;
   readonly code?: string;
   readonly drug?: string;
@@ -151,9 +184,29 @@ export interface RecordRef {
 }
 
 export interface NearMiss extends RecordRef {
-  /** Why it did not count: outside the window, before the onOrAfter date, its setting or modifiers. */
-  readonly reason: 'before-window' | 'after-window' | 'setting' | 'modifier' | 'before-anchor';
+  /**
+   * Why it did not count: outside the window, before the onOrAfter date, its setting or modifiers,
+   * or a filter of the clause on its kind, status, intent, do-not-perform flag, category, value or
+   * other code (`with`).
+   */
+  readonly reason: NearMissReason;
+  /** For a filter: what the clause accepts (statuses, kinds, value sets...). */
+  readonly wanted?: readonly string[];
 }
+
+export type NearMissReason =
+  | 'before-window'
+  | 'after-window'
+  | 'setting'
+  | 'modifier'
+  | 'before-anchor'
+  | 'kind'
+  | 'status'
+  | 'intent'
+  | 'do-not-perform'
+  | 'category'
+  | 'value'
+  | 'with';
 
 export interface EventEvidence {
   readonly kind: 'event';

@@ -12,6 +12,7 @@ import type {
   CompiledWindow,
   EnrollmentSegment,
 } from '../rulepack/compiled.ts';
+import { isThresholdTest } from '../rulepack/compiled.ts';
 import { valueSetHas } from '../rulepack/valueSet.ts';
 import type { ValueSet } from '../rulepack/valueSet.ts';
 
@@ -445,7 +446,11 @@ const AIMS = {
       scope,
       window: clause.window,
       edges: windowEdges(clause.window),
-      records: [...clause.records],
+      // Conditions and orders are not generated yet: aimed records stay the three kinds of before.
+      records: [...clause.records].filter(
+        (r): r is 'claims' | 'observations' | 'dispensings' =>
+          r === 'claims' || r === 'observations' || r === 'dispensings',
+      ),
       valueSets: clause.valueSets.map((vs) => vs.name),
       codes: clause.valueSets.flatMap((vs) =>
         codesOf(vs).map((c) => ({ ...c, valueSet: vs.name })),
@@ -494,7 +499,8 @@ const AIMS = {
       ...(clause.settings ? { settings: [...clause.settings] } : {}),
       ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
       sameDay: clause.sameDay,
-      tests: clause.tests.map((t) => ({
+      // Coded tests (valueIn) are not aimed at yet: only threshold tests have boundaries.
+      tests: clause.tests.filter(isThresholdTest).map((t) => ({
         ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
         comparator: t.comparator,
         threshold: t.threshold,

@@ -12,6 +12,7 @@ import type {
   GapAllowance,
   ReadingTest,
 } from '../rulepack/compiled.ts';
+import { isThresholdTest } from '../rulepack/compiled.ts';
 import type { ValueSet } from '../rulepack/valueSet.ts';
 
 /** The mutation operators of the self-test. */
@@ -214,6 +215,7 @@ const SWAP: Record<Comparator, Comparator> = {
 function readingTestMutations(c: ClauseOf<'reading'>): Mutation<ClauseOf<'reading'>>[] {
   const out: Mutation<ClauseOf<'reading'>>[] = [];
   c.tests.forEach((t, i) => {
+    if (!isThresholdTest(t)) return;
     const at = c.tests.length > 1 ? `[${String(i)}]` : '';
     const withTest = (x: ClauseOf<'reading'>, test: ReadingTest): CompiledClause => ({
       ...x,

@@ -1,6 +1,6 @@
 import type { IsoDate } from '../model/calendarDate.ts';
 import type { CodeSystem, ProductLine, Setting, StatusKind } from '../model/member.ts';
-import type { ClauseSpec } from './schema.ts';
+import type { ByMode, ClauseSpec, RecordKindName } from './schema.ts';
 import type { ValueSet } from './valueSet.ts';
 
 /**
@@ -115,14 +115,17 @@ export type CompiledClause =
       readonly kind: 'event';
       readonly valueSets: readonly ValueSet[];
       readonly drugs?: ReadonlySet<string>;
-      readonly records: ReadonlySet<'claims' | 'observations' | 'dispensings'>;
+      readonly records: ReadonlySet<RecordKindName>;
       readonly window: CompiledWindow;
       readonly settings?: ReadonlySet<Setting>;
       readonly excludeSettings?: ReadonlySet<Setting>;
       readonly minDistinctDates: number;
       readonly modifiers?: ReadonlySet<string>;
       readonly onOrAfter?: OnOrAfter;
-    })
+    } & RecordFilters & {
+        /** How a record's span meets the window; undefined means `start`. */
+        readonly by?: ByMode;
+      })
   | (ClauseCommon & {
       readonly kind: 'status';
       readonly kinds: ReadonlySet<StatusKind>;
@@ -139,6 +142,12 @@ export type CompiledClause =
       readonly sameDay: 'lowest' | 'highest';
       readonly tests: readonly ReadingTest[];
       readonly ifNone: boolean;
+      readonly statuses?: ReadonlySet<string>;
+      readonly categories?: ReadonlySet<string>;
+      /** Which date of an observation is its reading date; undefined means `start`. */
+      readonly by?: 'start' | 'end';
+      /** `all`: the most recent date with a reading of every test's value set; undefined: `any`. */
+      readonly mostRecentDate?: 'any' | 'all';
     })
   | (ClauseCommon & {
       readonly kind: 'coverage';
@@ -159,12 +168,64 @@ export interface OnOrAfter {
 
 export type Comparator = 'below' | 'atMost' | 'above' | 'atLeast';
 
-export interface ReadingTest {
+/**
+ * A test on the readings of the most recent date: a threshold on the numeric value, or (with
+ * `valueIn`) a coded result in one of some value sets.
+ */
+export type ReadingTest = ThresholdTest | CodedTest;
+
+interface ReadingTestCommon {
   /** The reading the test is about; undefined means any of the clause's value sets. */
   readonly valueSet?: ValueSet;
+  readonly ifMissing: boolean;
+  /** Result when some reading of that date for this test has no value (omitted: skipped). */
+  readonly ifAnyMissing?: boolean;
+}
+
+export interface ThresholdTest extends ReadingTestCommon {
   readonly comparator: Comparator;
   readonly threshold: number;
-  readonly ifMissing: boolean;
+  readonly valueIn?: undefined;
+}
+
+export interface CodedTest extends ReadingTestCommon {
+  /** Passes when a reading of that date has a coded result in one of these. */
+  readonly valueIn: readonly ValueSet[];
+  readonly comparator?: undefined;
+  readonly threshold?: undefined;
+}
+
+/** Whether a reading test compares the numeric value with a threshold. */
+export function isThresholdTest(t: ReadingTest): t is ThresholdTest {
+  return t.valueIn === undefined;
+}
+
+/**
+ * The filters on a record's own facts an event clause may add; each omitted is not looked at.
+ * A record that lacks the fact a filter reads (a dispensing has no status) does not count.
+ */
+export interface RecordFilters {
+  /** Claim kinds (a claim without kind is `claim`) or order kinds. */
+  readonly kinds?: ReadonlySet<string>;
+  readonly statuses?: ReadonlySet<string>;
+  /** Orders only. */
+  readonly intents?: ReadonlySet<string>;
+  /** false: records marked doNotPerform do not count; true: only they count. */
+  readonly doNotPerform?: boolean;
+  readonly categories?: ReadonlySet<string>;
+  /** Observations only: a value is present, or the coded value is in one of the value sets. */
+  readonly value?: ValueTest;
+  /** Another code on the same record, with `role` (undefined: any code), in one of the value sets. */
+  readonly with?: WithCode;
+}
+
+export type ValueTest =
+  | { readonly kind: 'present' }
+  | { readonly kind: 'coded'; readonly valueSets: readonly ValueSet[] };
+
+export interface WithCode {
+  readonly role?: string;
+  readonly valueSets: readonly ValueSet[];
 }
 
 export type ClauseKindName = CompiledClause['kind'];

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import {
+  CLAIM_KINDS,
+  ORDER_KINDS,
+  codeRoleSchema,
   codeSystemSchema,
   productLineSchema,
+  recordStatusSchema,
   settingSchema,
   statusKindSchema,
 } from '../model/member.ts';
@@ -111,7 +115,35 @@ export const onOrAfterSchema = z
   })
   .describe('Only records on or after the Nth distinct date of another event clause count.');
 
-export const RECORD_KINDS = ['claims', 'observations', 'dispensings'] as const;
+export const RECORD_KINDS = [
+  'claims',
+  'observations',
+  'dispensings',
+  'conditions',
+  'orders',
+] as const;
+export type RecordKindName = (typeof RECORD_KINDS)[number];
+
+/** The record kinds an event searches when it does not say (conditions and orders only on request). */
+export const DEFAULT_RECORDS: readonly RecordKindName[] = ['claims', 'observations', 'dispensings'];
+
+/** How a record's span (start..end, or open-ended) meets a clause's window. */
+export const BY_MODES = ['start', 'end', 'overlap', 'within'] as const;
+export type ByMode = (typeof BY_MODES)[number];
+
+const statusListSchema = z
+  .array(recordStatusSchema)
+  .min(1)
+  .describe(
+    "Only records whose status is one of these count (a condition's clinicalStatus); a record without a status does not count.",
+  );
+const categoryListSchema = z
+  .array(z.string().min(1))
+  .min(1)
+  .describe(
+    'Only records with one of these categories count (e.g. laboratory, vital-signs, problem-list-item).',
+  );
+const valueSetNamesSchema = z.array(z.string().min(1)).min(1);
 
 export const eventSchema = z
   .strictObject({
@@ -131,7 +163,61 @@ export const eventSchema = z
       .array(z.enum(RECORD_KINDS))
       .min(1)
       .optional()
-      .describe('Which record kinds to search; default: all three.'),
+      .describe(
+        'Which record kinds to search; default: claims, observations, dispensings (conditions and orders only when listed).',
+      ),
+    kinds: z
+      .array(z.enum([...CLAIM_KINDS, ...ORDER_KINDS]))
+      .min(1)
+      .optional()
+      .describe(
+        'Only records of these kinds count: claim, encounter, procedure (a claim without kind is a claim) or medication, device, service (orders). Observations, conditions and dispensings have no kind.',
+      ),
+    statuses: statusListSchema.optional(),
+    intents: z
+      .array(recordStatusSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Orders only: only orders whose intent is one of these count (e.g. order, original-order).',
+      ),
+    doNotPerform: z
+      .boolean()
+      .optional()
+      .describe(
+        'false: a record marked doNotPerform does not count; true: only such records count ("not performed"). Omitted: not looked at.',
+      ),
+    categories: categoryListSchema.optional(),
+    value: z
+      .union([
+        z.literal('present').describe('The observation has a value or a coded value.'),
+        z
+          .strictObject({
+            valueSets: valueSetNamesSchema.describe('Value sets of the coded result (valueCode).'),
+          })
+          .describe("The observation's coded result is in one of these value sets."),
+      ])
+      .optional()
+      .describe('Observations only: a test on the result (`present`, or `{ valueSets }`).'),
+    with: z
+      .strictObject({
+        role: codeRoleSchema
+          .optional()
+          .describe(
+            'The role of the other code (discharge-disposition, body-site, diagnosis); omitted: any code of the record.',
+          ),
+        valueSets: valueSetNamesSchema.describe('Value sets the other code must be in.'),
+      })
+      .optional()
+      .describe(
+        'Another code on the same record, with that role, in one of these value sets (e.g. a discharge disposition, or a visit and a diagnosis on one claim).',
+      ),
+    by: z
+      .enum(BY_MODES)
+      .optional()
+      .describe(
+        "How the record's span meets the window: start (default) in it, end in it, overlap, or within. Conditions without abatement are open-ended.",
+      ),
     window: windowSchema,
     settings: z
       .array(settingSchema)
@@ -161,7 +247,42 @@ export const eventSchema = z
   .refine((e) => e.valueSets !== undefined || e.drugs !== undefined || e.settings !== undefined, {
     message: 'an event clause needs valueSets, drugs or settings',
   })
-  .describe('Records (claims, observations, dispensings) with codes from value sets in a window.');
+  .superRefine((e, ctx) => {
+    // A filter on a fact no searched record kind has would turn every record down.
+    const records = new Set(e.records ?? DEFAULT_RECORDS);
+    const searched = `records: [${[...records].join(', ')}]`;
+    const needs = (key: string, kinds: readonly RecordKindName[], what: string): void => {
+      if (kinds.some((k) => records.has(k))) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `\`${key}\` reads ${what}, but this event searches ${searched}: add ${kinds.join(' or ')} to records`,
+      });
+    };
+    if (e.intents !== undefined) needs('intents', ['orders'], 'orders only');
+    if (e.value !== undefined) needs('value', ['observations'], 'observations only');
+    if (e.categories !== undefined)
+      needs('categories', ['observations', 'conditions'], 'observations and conditions');
+    if (e.doNotPerform !== undefined)
+      needs('doNotPerform', ['claims', 'orders'], 'claims and orders');
+    if (e.statuses !== undefined)
+      needs(
+        'statuses',
+        ['claims', 'observations', 'conditions', 'orders'],
+        'records with a status',
+      );
+    if (e.kinds !== undefined) {
+      const claimKinds = e.kinds.filter((k) => (CLAIM_KINDS as readonly string[]).includes(k));
+      const orderKinds = e.kinds.filter((k) => (ORDER_KINDS as readonly string[]).includes(k));
+      if (claimKinds.length > 0 && orderKinds.length === 0) needs('kinds', ['claims'], 'claims');
+      else if (orderKinds.length > 0 && claimKinds.length === 0)
+        needs('kinds', ['orders'], 'orders');
+      else needs('kinds', ['claims', 'orders'], 'claims and orders');
+    }
+  })
+  .describe(
+    'Records (claims, observations, dispensings, conditions, orders) with codes from value sets in a window.',
+  );
 
 const thresholdFields = {
   below: z.number().optional().describe('Passes when the value is < this.'),
@@ -169,8 +290,13 @@ const thresholdFields = {
   above: z.number().optional().describe('Passes when the value is > this.'),
   atLeast: z.number().optional().describe('Passes when the value is >= this.'),
 };
-const oneComparator = (t: { [K in keyof typeof thresholdFields]?: number | undefined }) =>
-  (['below', 'atMost', 'above', 'atLeast'] as const).filter((k) => t[k] !== undefined).length === 1;
+const oneComparator = (
+  t: {
+    [K in keyof typeof thresholdFields]?: number | undefined;
+  } & { valueIn?: readonly string[] | undefined },
+) =>
+  (['below', 'atMost', 'above', 'atLeast', 'valueIn'] as const).filter((k) => t[k] !== undefined)
+    .length === 1;
 
 export const readingSchema = z
   .strictObject({
@@ -186,6 +312,20 @@ export const readingSchema = z
       .min(1)
       .optional()
       .describe('Readings taken in these settings do not count (e.g. inpatient-acute, ed).'),
+    statuses: statusListSchema.optional(),
+    categories: categoryListSchema.optional(),
+    by: z
+      .enum(['start', 'end'])
+      .optional()
+      .describe(
+        'Which date of an observation is its reading date: start (default, `date`) or end (`endDate`, or `date` without one).',
+      ),
+    mostRecentDate: z
+      .enum(['any', 'all'])
+      .optional()
+      .describe(
+        "any (default): the most recent date with a reading of any of valueSets; all: the most recent date with a reading of every test's value set.",
+      ),
     sameDay: z
       .enum(['lowest', 'highest'])
       .default('lowest')
@@ -200,13 +340,24 @@ export const readingSchema = z
               .optional()
               .describe('Which reading this test is about; omitted means any of valueSets.'),
             ...thresholdFields,
+            valueIn: valueSetNamesSchema
+              .optional()
+              .describe(
+                'A coded test: passes when an observation of that date has a coded result (valueCode) in one of these value sets.',
+              ),
             ifMissing: z
               .boolean()
               .default(false)
               .describe('Result of this test when the most recent date has no value for it.'),
+            ifAnyMissing: z
+              .boolean()
+              .optional()
+              .describe(
+                'Result of this test when some observation of that date for it has no value (the missing one sorts first); omitted: such observations are skipped.',
+              ),
           })
           .refine(oneComparator, {
-            message: 'a reading test needs exactly one of below, atMost, above, atLeast',
+            message: 'a reading test needs exactly one of below, atMost, above, atLeast, valueIn',
           }),
       )
       .min(1)

@@ -2,16 +2,20 @@ import type { ClauseEvaluator } from '../context.ts';
 import {
   claimsInSettings,
   claimsWithCodes,
+  conditionsWithCodes,
   dispensingsOf,
   matchRecords,
   observationsWithCodes,
+  ordersWithCodes,
 } from '../records.ts';
 import type { RecordCandidate } from '../records.ts';
 
 /**
- * Records (claims, observations, dispensings) with a code in the clause's value sets (or a listed
- * drug) on at least `minDistinctDates` distinct dates in the window. A clause with settings only
- * and no value set or drug reads the claims' settings.
+ * Records (claims, observations, dispensings, and when listed conditions and orders) with a code in
+ * the clause's value sets (or a listed drug) on at least `minDistinctDates` distinct dates (of their
+ * start) in the window, met as `by` says, that pass the clause's filters (kinds, statuses, intents,
+ * doNotPerform, categories, value, with). A clause with settings only and no value set or drug
+ * reads the claims' settings.
  */
 export const event: ClauseEvaluator<'event'> = {
   readsProductLine: false,
@@ -30,6 +34,10 @@ export const event: ClauseEvaluator<'event'> = {
       candidates.push(...observationsWithCodes(member, clause.valueSets));
     if (clause.records.has('dispensings') && (clause.valueSets.length > 0 || clause.drugs))
       candidates.push(...dispensingsOf(member, clause.valueSets, clause.drugs));
+    if (clause.records.has('conditions') && clause.valueSets.length > 0)
+      candidates.push(...conditionsWithCodes(member, clause.valueSets));
+    if (clause.records.has('orders') && clause.valueSets.length > 0)
+      candidates.push(...ordersWithCodes(member, clause.valueSets));
 
     const found = matchRecords(clause, candidates, ctx);
     const matches = found.matches.map((m) => m.ref);

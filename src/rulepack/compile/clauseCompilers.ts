@@ -6,7 +6,9 @@ import type {
   GapAllowance,
   OnOrAfter,
   ReadingTest,
+  ValueTest,
 } from '../compiled.ts';
+import { DEFAULT_RECORDS } from '../schema.ts';
 import type { ClauseKind, ClauseSpec } from '../schema.ts';
 import type { ValueSet } from '../valueSet.ts';
 import { below, dateOf, report, valueSetsNamed, windowOf } from './compileContext.ts';
@@ -98,14 +100,41 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
   event: (spec, site, common, links) => {
     const e = spec.event;
     const valueSets = valueSetsNamed(site, ['event', 'valueSets'], e.valueSets ?? []);
+    const valueIn =
+      e.value === undefined || e.value === 'present'
+        ? []
+        : valueSetsNamed(site, ['event', 'value', 'valueSets'], e.value.valueSets);
+    const withSets =
+      e.with && valueSetsNamed(site, ['event', 'with', 'valueSets'], e.with.valueSets);
     const after = links.anchor(below(site, 'event', 'onOrAfter'), e.onOrAfter);
-    if (!valueSets || !after.ok) return undefined;
+    if (!valueSets || !valueIn || (e.with && !withSets) || !after.ok) return undefined;
+    const value: ValueTest | undefined =
+      e.value === undefined
+        ? undefined
+        : e.value === 'present'
+          ? { kind: 'present' }
+          : { kind: 'coded', valueSets: valueIn };
     return {
       ...common,
       kind: 'event',
       valueSets,
       ...(e.drugs ? { drugs: new Set(e.drugs.map((d) => d.toLowerCase())) } : {}),
-      records: new Set(e.records ?? ['claims', 'observations', 'dispensings']),
+      records: new Set(e.records ?? DEFAULT_RECORDS),
+      ...(e.kinds ? { kinds: new Set(e.kinds) } : {}),
+      ...(e.statuses ? { statuses: new Set(e.statuses) } : {}),
+      ...(e.intents ? { intents: new Set(e.intents) } : {}),
+      ...(e.doNotPerform !== undefined ? { doNotPerform: e.doNotPerform } : {}),
+      ...(e.categories ? { categories: new Set(e.categories) } : {}),
+      ...(value ? { value } : {}),
+      ...(e.with && withSets
+        ? {
+            with: {
+              ...(e.with.role !== undefined ? { role: e.with.role } : {}),
+              valueSets: withSets,
+            },
+          }
+        : {}),
+      ...(e.by ? { by: e.by } : {}),
       window: windowOf(site.cx, e.window),
       ...(e.settings ? { settings: new Set(e.settings) } : {}),
       ...(e.excludeSettings ? { excludeSettings: new Set(e.excludeSettings) } : {}),
@@ -144,16 +173,21 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
           continue;
         }
       }
+      const common = {
+        ...(valueSet ? { valueSet } : {}),
+        ifMissing: t.ifMissing,
+        ...(t.ifAnyMissing !== undefined ? { ifAnyMissing: t.ifAnyMissing } : {}),
+      };
+      if (t.valueIn !== undefined) {
+        const valueIn = valueSetsNamed(site, ['reading', 'require', i, 'valueIn'], t.valueIn);
+        if (valueIn) tests.push({ ...common, valueIn });
+        continue;
+      }
       const comparator = (['below', 'atMost', 'above', 'atLeast'] as const).find(
         (k) => t[k] !== undefined,
       );
       if (comparator === undefined) continue; // the schema requires one
-      tests.push({
-        ...(valueSet ? { valueSet } : {}),
-        comparator,
-        threshold: t[comparator] ?? 0,
-        ifMissing: t.ifMissing,
-      });
+      tests.push({ ...common, comparator, threshold: t[comparator] ?? 0 });
     }
     if (tests.length !== r.require.length) return undefined;
     return {
@@ -167,6 +201,10 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
       sameDay: r.sameDay,
       tests,
       ifNone: r.ifNone,
+      ...(r.statuses ? { statuses: new Set(r.statuses) } : {}),
+      ...(r.categories ? { categories: new Set(r.categories) } : {}),
+      ...(r.by ? { by: r.by } : {}),
+      ...(r.mostRecentDate ? { mostRecentDate: r.mostRecentDate } : {}),
     };
   },
   coverage: (spec, site, common) => {
