@@ -9,6 +9,7 @@ import type {
   CodeAims,
   EventBoundary,
   MeasureBoundaries,
+  ReadingBoundary,
   SpanMode,
 } from '../boundaries.ts';
 import type { Bundle, ConditionDraft, OrderDraft } from './bundle.ts';
@@ -100,7 +101,9 @@ function doNotPerformFor(a: ClinicalAims | undefined): Arbitrary<boolean | undef
 }
 
 /** Categories: absent, one listed, one unlisted, or an unlisted one beside a listed one. */
-function categoryFor(a: ClinicalAims | undefined): Arbitrary<string[] | undefined> {
+function categoryFor(
+  a: { readonly categories?: readonly string[] } | undefined,
+): Arbitrary<string[] | undefined> {
   const wanted = a?.categories;
   const one = listed(wanted, CATEGORIES);
   if (!wanted) return fc.constant(undefined);
@@ -508,4 +511,85 @@ export function countingClinicalRecord(e: EventBoundary, date: IsoDate): Bundle 
     return { ...EMPTY, observations: [observation] };
   }
   return undefined;
+}
+
+/** An observation of a reading before its date: `span` days long, ending or starting on it. */
+export type ReadingDraft = Omit<Observation, 'date'> & {
+  readonly span?: { readonly days: number; readonly endsOnDay: boolean };
+};
+
+/**
+ * An observation of value set `vs` aimed at the clinical aims of reading `r`: a status and
+ * categories in or out of its lists (or none), an effective period (for `by: end`), a coded
+ * result in or out of a coded test's value sets (or none, the numeric value dropped), and
+ * sometimes no value at all where a test takes `ifAnyMissing`.
+ */
+export function clinicalReading(
+  r: ReadingBoundary,
+  vs: string,
+  observation: Arbitrary<Omit<Observation, 'date'>>,
+): Arbitrary<ReadingDraft> {
+  const a = r.clinical;
+  if (!a) return observation;
+  const coded = a.codedTests.filter((t) => t.valueSet === undefined || t.valueSet === vs);
+  const codes = coded.length > 0 ? codeOf(mergeAims(coded)) : undefined;
+  const missing = a.ifAnyMissing.some((name) => name === '' || name === vs);
+  return fc
+    .record({
+      observation,
+      status: listed(a.statuses, STATUSES),
+      category: categoryFor(a),
+      span:
+        a.by === 'end'
+          ? fc.oneof(
+              { withCrossShrink: true },
+              { arbitrary: fc.constant(undefined), weight: 1 },
+              {
+                arbitrary: fc.record({
+                  days: fc.constantFrom(0, 1, 30),
+                  endsOnDay: fc.boolean(),
+                }),
+                weight: 3,
+              },
+            )
+          : fc.constant(undefined),
+      valueCode: codes
+        ? fc.oneof(
+            { withCrossShrink: true },
+            { arbitrary: fc.constant(undefined), weight: 1 },
+            { arbitrary: codes, weight: 4 },
+          )
+        : fc.constant(undefined),
+      noValue: missing ? fc.boolean() : fc.constant(false),
+    })
+    .map(({ observation: o, status, category, span: s, valueCode, noValue }): ReadingDraft => {
+      const { value, unit, ...rest } = o;
+      const keep = !noValue && coded.length === 0;
+      return {
+        ...rest,
+        ...(keep && value !== undefined ? { value } : {}),
+        ...(keep && unit !== undefined ? { unit } : {}),
+        ...(valueCode !== undefined ? { valueCode } : {}),
+        ...(status !== undefined ? { status } : {}),
+        ...(category !== undefined ? { category } : {}),
+        ...(s !== undefined ? { span: s } : {}),
+      };
+    });
+}
+
+function mergeAims(aims: readonly CodeAims[]): CodeAims {
+  return {
+    valueSets: aims.flatMap((x) => x.valueSets),
+    codes: aims.flatMap((x) => x.codes),
+    nearMisses: aims.flatMap((x) => x.nearMisses),
+  };
+}
+
+/** The observations of `list` on `date` (a draft's span starting or ending on it). */
+export function readingsOn(date: IsoDate, list: readonly ReadingDraft[]): Observation[] {
+  return list.map(({ span: s, ...x }): Observation => {
+    if (s === undefined) return { date, ...x };
+    const start = s.endsOnDay ? addDays(date, -s.days) : date;
+    return { date: start, ...x, endDate: addDays(start, s.days) };
+  });
 }
