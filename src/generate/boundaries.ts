@@ -574,7 +574,7 @@ function readingClinicalOf(clause: ClauseOf<'reading'>): { clinical?: ReadingCli
       codedTests: coded.map((t) => ({
         ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
         ifMissing: t.ifMissing,
-        ...codeAims(t.valueIn ?? []),
+        ...codeAims(t.valueIn),
       })),
       ifAnyMissing: anyMissing.map((t) => t.valueSet?.name ?? ''),
     },

@@ -453,10 +453,12 @@ export function countingClinicalRecord(e: EventBoundary, date: IsoDate): Bundle 
   const first = e.codes[0];
   if (!first) return undefined;
   const own: Code = { system: first.system, code: first.code };
-  const w = a?.with?.codes[0];
-  const second: Code[] = w
-    ? [{ system: w.system, code: w.code, ...(a.with?.role ? { role: a.with.role } : {}) }]
-    : [];
+  const aimsWith = a?.with;
+  const w = aimsWith?.codes[0];
+  const second: Code[] =
+    aimsWith && w
+      ? [{ system: w.system, code: w.code, ...(aimsWith.role ? { role: aimsWith.role } : {}) }]
+      : [];
   const codes = [own, ...second];
   const status = a?.statuses?.[0];
   const dnp = a?.doNotPerform === true ? { doNotPerform: true } : {};
