@@ -67,6 +67,16 @@ describe('members for a pack using the clinical clause options', () => {
     }
   });
 
+  it('in the uniform baseline too, with conditions and orders', () => {
+    const uniform = fc.sample(
+      memberArbitrary(measure, { productLine: 'commercial', mode: 'uniform' }),
+      { seed: 2025, numRuns: 300 },
+    );
+    expect(uniform.filter((m) => !strictMemberSchema.safeParse(m).success)).toEqual([]);
+    expect(uniform.some((m) => (m.conditions ?? []).length > 0)).toBe(true);
+    expect(uniform.some((m) => (m.orders ?? []).length > 0)).toBe(true);
+  });
+
   it('make every clause of the pack true for some members and false for others', () => {
     const ids = [...seen.keys()];
     expect(ids).toEqual(

@@ -17,7 +17,7 @@ import { EMPTY } from './bundle.ts';
 import type { ClaimDraft } from './claims.ts';
 import { oneOrMore, pick, preferFirst } from './choice.ts';
 import { acceptedSettings, decoyCodes } from './codes.ts';
-import { dateNear } from './dates.ts';
+import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
 /**
  * Aims for the clinical record fields (docs/contract.md, "Clinical record fields"). Only clauses
@@ -593,5 +593,69 @@ export function readingsOn(date: IsoDate, list: readonly ReadingDraft[]): Observ
     if (s === undefined) return { date, ...x };
     const start = s.endsOnDay ? addDays(date, -s.days) : date;
     return { date: start, ...x, endDate: addDays(start, s.days) };
+  });
+}
+
+/** Uniform conditions and orders for a measure whose clauses read them. */
+export interface UniformClinical {
+  readonly conditions: ConditionDraft[];
+  readonly orders: OrderDraft[];
+}
+
+/**
+ * Conditions and orders with no aim, for the uniform baseline of a measure that reads them: codes
+ * drawn from every value set of the measure, dates uniform over MY-11..MY, statuses and intents
+ * from every clause's lists and a few others. Undefined for a measure that reads neither (every
+ * HEDIS measure), whose uniform members stay as they were.
+ */
+export function uniformClinical(b: MeasureBoundaries): Arbitrary<UniformClinical> | undefined {
+  const reads = (kind: 'conditions' | 'orders') => b.events.some((e) => e.records.includes(kind));
+  if (!reads('conditions') && !reads('orders')) return undefined;
+  const code = pick(
+    b.valueSets.flatMap((vs) => vs.codes.map((c): Code => ({ system: c.system, code: c.code }))),
+  );
+  if (!code) return undefined;
+  const statuses = [
+    ...new Set([...b.events.flatMap((e) => e.clinical?.statuses ?? []), ...STATUSES]),
+  ];
+  const intents = [...new Set([...b.events.flatMap((e) => e.clinical?.intents ?? []), ...INTENTS])];
+  const date = dateBetween(yearStart(b.year - 11), yearEnd(b.year));
+  const condition = fc
+    .record({
+      code,
+      onset: date,
+      days: fc.option(fc.nat(730), { nil: undefined }),
+      clinicalStatus: fc.option(fc.constantFrom(...statuses), { nil: undefined }),
+    })
+    .map(({ code: c, onset, days, clinicalStatus }): ConditionDraft => ({
+      onset,
+      ...(days !== undefined ? { abatement: addDays(onset, days) } : {}),
+      codes: [c],
+      ...(clinicalStatus !== undefined ? { clinicalStatus } : {}),
+    }));
+  const order = fc
+    .record({
+      code,
+      kind: fc.constantFrom(...ORDER_KINDS),
+      date,
+      daysSupply: fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined }),
+      status: fc.option(fc.constantFrom(...statuses), { nil: undefined }),
+      intent: fc.option(fc.constantFrom(...intents), { nil: undefined }),
+      doNotPerform: fc.option(fc.boolean(), { nil: undefined }),
+    })
+    .map(({ code: c, kind, date: d, daysSupply, status, intent, doNotPerform }): OrderDraft => ({
+      kind,
+      date: d,
+      ...(daysSupply !== undefined ? { daysSupply } : {}),
+      codes: [c],
+      ...(status !== undefined ? { status } : {}),
+      ...(intent !== undefined ? { intent } : {}),
+      ...(doNotPerform !== undefined ? { doNotPerform } : {}),
+    }));
+  return fc.record({
+    conditions: reads('conditions')
+      ? fc.array(condition, { maxLength: 2 })
+      : fc.constant<ConditionDraft[]>([]),
+    orders: reads('orders') ? fc.array(order, { maxLength: 2 }) : fc.constant<OrderDraft[]>([]),
   });
 }
