@@ -96,11 +96,9 @@ export function matchRecords<S>(
   const w = criteria.window;
   const by = criteria.by ?? 'start';
   const after = afterEvidence(criteria.onOrAfter, ctx);
-  // Counting starts at the later of the window's start and the onOrAfter date.
-  const from =
-    after?.date !== undefined && (w.from === undefined || after.date > w.from)
-      ? after.date
-      : w.from;
+  // A record in the window counts from the onOrAfter date on (its start is compared, whatever
+  // `by` reads: with `by: start` counting starts at the later of the two dates).
+  const from = after?.date;
   const blockedByAnchor = after !== undefined && after.date === undefined;
   const matches: RecordCandidate<S>[] = [];
   const misses: { miss: NearMiss; distance: number }[] = [];
@@ -114,7 +112,10 @@ export function matchRecords<S>(
     } else if (outside) {
       misses.push({ miss: { ...ref, reason: outside.reason }, distance: outside.distance });
     } else if (blockedByAnchor || (from !== undefined && ref.date < from)) {
-      const distance = from !== undefined ? daysBetween(ref.date, from) : 0;
+      // Counted from where counting starts: the onOrAfter date, or the window's start when the
+      // anchor clause has too few dates (a negative distance: these sort first).
+      const start = from ?? w.from;
+      const distance = start !== undefined ? daysBetween(ref.date, start) : 0;
       misses.push({ miss: { ...ref, reason: 'before-anchor' }, distance });
     } else if (!settingAllowed(criteria, c.setting)) {
       misses.push({ miss: { ...ref, reason: 'setting' }, distance: 0 });

@@ -63,8 +63,16 @@ export function describeOnOrAfter(o: OnOrAfterSpec | undefined): string {
     : `on or after the ${ordinal(o.occurrence)} distinct date of ${o.clause}`;
 }
 
-/** `Systolic BP < 140 (missing: fails)`. */
+/**
+ * `Systolic BP < 140 (missing: fails)`, `Housing Status in Lives In Nursing Home (missing:
+ * fails)`, with `, one missing: fails` when the test has ifAnyMissing.
+ */
 export function describeReadingTest(t: ReadingTestSpec): string {
+  const missing = `missing: ${passesText(t.ifMissing)}${
+    t.ifAnyMissing !== undefined ? `, one missing: ${passesText(t.ifAnyMissing)}` : ''
+  }`;
+  if (t.valueIn !== undefined)
+    return `${t.valueSet ?? 'any value'} in ${t.valueIn.join(', ')} (${missing})`;
   const comparators = [
     ['below', '<'],
     ['atMost', '<='],
@@ -73,7 +81,83 @@ export function describeReadingTest(t: ReadingTestSpec): string {
   ] as const;
   const found = comparators.find(([k]) => t[k] !== undefined);
   const [key, symbol] = found ?? ['below', '?'];
-  return `${t.valueSet ?? 'any value'} ${symbol} ${String(t[key])} (missing: ${t.ifMissing ? 'passes' : 'fails'})`;
+  return `${t.valueSet ?? 'any value'} ${symbol} ${String(t[key])} (${missing})`;
+}
+
+const passesText = (v: boolean): string => (v ? 'passes' : 'fails');
+
+/** How a clause's `by` meets its window, in words. */
+export function describeBy(by: string): string {
+  switch (by) {
+    case 'end':
+      return 'its end in the window';
+    case 'overlap':
+      return 'overlapping the window';
+    case 'within':
+      return 'wholly within the window';
+    default:
+      return 'its start in the window';
+  }
+}
+
+/** `not looked at`, `records marked do not perform do not count`, `only records marked ... count`. */
+export function describeDoNotPerform(v: boolean | null | undefined): string {
+  return v === null || v === undefined
+    ? 'not looked at'
+    : v
+      ? 'only records marked do not perform count'
+      : 'records marked do not perform do not count';
+}
+
+/** `a value is present`, `a coded value in Yes, No`, `none`. */
+export function describeValueTest(
+  v: 'present' | { readonly valueSets: readonly string[] } | null | undefined,
+): string {
+  return v === null || v === undefined
+    ? 'none'
+    : v === 'present'
+      ? 'a value is present'
+      : `a coded value in ${v.valueSets.join(', ')}`;
+}
+
+/** `a discharge-disposition code in Hospice Discharge`, `another code in Diabetes`, `none`. */
+export function describeWith(
+  w:
+    | { readonly role?: string | undefined; readonly valueSets: readonly string[] }
+    | null
+    | undefined,
+): string {
+  return w === null || w === undefined
+    ? 'none'
+    : `${w.role !== undefined ? `a ${w.role}` : 'another'} code in ${w.valueSets.join(', ')}`;
+}
+
+/** The clinical filters of an event in words, each after a comma; '' when it has none. */
+function eventFilters(e: Spec<'event'>): string {
+  const parts = [
+    ...(e.kinds ? [`kind ${e.kinds.join(' or ')}`] : []),
+    ...(e.statuses ? [`status ${e.statuses.join(' or ')}`] : []),
+    ...(e.intents ? [`intent ${e.intents.join(' or ')}`] : []),
+    ...(e.doNotPerform !== undefined ? [describeDoNotPerform(e.doNotPerform)] : []),
+    ...(e.categories ? [`category ${e.categories.join(' or ')}`] : []),
+    ...(e.value !== undefined
+      ? [e.value === 'present' ? 'with a value' : `with ${describeValueTest(e.value)}`]
+      : []),
+    ...(e.with ? [`with ${describeWith(e.with)} on the same record`] : []),
+    ...(e.by !== undefined && e.by !== 'start' ? [describeBy(e.by)] : []),
+  ];
+  return parts.map((p) => `, ${p}`).join('');
+}
+
+/** The filters of a reading in words, each after a comma; '' when it has none. */
+function readingFilters(r: Spec<'reading'>): string {
+  const parts = [
+    ...(r.statuses ? [`status ${r.statuses.join(' or ')}`] : []),
+    ...(r.categories ? [`category ${r.categories.join(' or ')}`] : []),
+    ...(r.by === 'end' ? ['read on its end date'] : []),
+    ...(r.mostRecentDate === 'all' ? ['on the latest date with every test’s reading'] : []),
+  ];
+  return parts.map((p) => `, ${p}`).join('');
 }
 
 /** `all product lines`, or `medicare only`. */
@@ -141,12 +225,12 @@ const SUMMARY = {
   event: (e) => {
     const dates = e.minDistinctDates > 1 ? ` on ${e.minDistinctDates}+ distinct dates` : '';
     const after = e.onOrAfter ? `, ${describeOnOrAfter(e.onOrAfter)}` : '';
-    return `${eventTarget(e)} in ${describeWindow(e.window)}${dates}${after}`;
+    return `${eventTarget(e)} in ${describeWindow(e.window)}${dates}${after}${eventFilters(e)}`;
   },
   status: (s) => `${s.kinds.join(' or ')} status in ${describeWindow(s.window)}`,
   death: (d) => `death in ${describeWindow(d.window)}`,
   reading: (r) =>
-    `most recent ${r.valueSets.join(', ')} in ${describeWindow(r.window)}: ${r.require.map(describeReadingTest).join(' and ')}`,
+    `most recent ${r.valueSets.join(', ')} in ${describeWindow(r.window)}${readingFilters(r)}: ${r.require.map(describeReadingTest).join(' and ')}`,
   coverage: (c) => {
     const what = [...(c.drugs ?? []), ...(c.valueSets ?? [])].join(', ');
     return `proportion of days covered by ${what} at least ${percent(c.atLeast)} from the first fill in ${describeWindow(c.window)}`;

@@ -12,9 +12,13 @@ import type {
 import {
   describeAge,
   describeAllowance,
+  describeBy,
+  describeDoNotPerform,
   describeOnOrAfter,
   describeReadingTest,
+  describeValueTest,
   describeWindow,
+  describeWith,
   percent,
   resolvedWindow,
 } from './clauseSpecText.ts';
@@ -82,6 +86,17 @@ const SCALAR_TEXT = {
   shiftSameDrug: { phrase: (l) => `early refills of the same drug shifted in ${l}`, render: yesNo },
   endAtDeath: { phrase: (l) => `period ends at death in ${l}`, render: yesNo },
   endAtDisenrollment: { phrase: (l) => `period ends at disenrollment in ${l}`, render: yesNo },
+  doNotPerform: { phrase: (l) => `do-not-perform rule of ${l}`, render: describeDoNotPerform },
+  value: { phrase: (l) => `value test of ${l}`, render: describeValueTest },
+  with: { phrase: (l) => `other code required on the record by ${l}`, render: describeWith },
+  by: { phrase: (l) => `how ${l} meets its window`, render: describeBy },
+  mostRecentDate: {
+    phrase: (l) => `reading date of ${l}`,
+    render: (d) =>
+      d === 'all'
+        ? 'the latest date with a reading of every test'
+        : 'the latest date with any reading',
+  },
 } satisfies { readonly [N in ScalarFacetName]: ScalarText<ScalarFacetValues[N]> };
 
 interface SetText {
@@ -98,6 +113,10 @@ const SET_TEXT = {
   excludeSettings: { phrase: (l) => `settings excluded by ${l}`, none: 'none' },
   modifiers: { phrase: (l) => `modifiers required by ${l}`, none: 'none (any claim code counts)' },
   kinds: { phrase: (l) => `status kinds of ${l}`, none: 'none' },
+  recordKinds: { phrase: (l) => `record kinds counted by ${l}`, none: 'any kind' },
+  statuses: { phrase: (l) => `statuses counted by ${l}`, none: 'any status' },
+  intents: { phrase: (l) => `order intents counted by ${l}`, none: 'any intent' },
+  categories: { phrase: (l) => `categories counted by ${l}`, none: 'any category' },
 } satisfies { readonly [N in SetFacetName]: SetText };
 
 interface KeyedText<V> {

@@ -305,12 +305,32 @@ export interface ScalarFacetValues {
   readonly shiftSameDrug: boolean;
   readonly endAtDeath: boolean;
   readonly endAtDisenrollment: boolean;
+  /** null: not looked at. */
+  readonly doNotPerform: boolean | null;
+  /** null: no test on the value; value sets sorted. */
+  readonly value: 'present' | { readonly valueSets: readonly string[] } | null;
+  /** null: no other code required; value sets sorted. */
+  readonly with: { readonly role?: string; readonly valueSets: readonly string[] } | null;
+  /** How a record's span meets the window (`start` when not written). */
+  readonly by: string;
+  /** Which date a reading is taken on (`any` when not written). */
+  readonly mostRecentDate: string;
 }
 export type ScalarFacetName = keyof ScalarFacetValues;
 
 /** Facets that are lists compared as sets (sorted, without repeats). */
 export type SetFacetName =
-  'valueSets' | 'drugs' | 'records' | 'settings' | 'excludeSettings' | 'modifiers' | 'kinds';
+  | 'valueSets'
+  | 'drugs'
+  | 'records'
+  | 'settings'
+  | 'excludeSettings'
+  | 'modifiers'
+  | 'kinds'
+  | 'recordKinds'
+  | 'statuses'
+  | 'intents'
+  | 'categories';
 
 /** Facets that are maps, compared entry by entry. */
 export interface KeyedFacetValues {

@@ -135,6 +135,28 @@ const yesNo = (
   value: (c) => c[name],
 });
 
+/** A scalar facet of one body field, compared by its canonical value. */
+function scalarFacet<T, N extends 'doNotPerform' | 'value' | 'with' | 'by' | 'mostRecentDate'>(
+  kind: ChangeKind,
+  name: N,
+  value: (body: T) => ScalarFacetValues[N],
+): ScalarFacet<T> {
+  // One cast: TypeScript cannot narrow the mapped union by the generic name.
+  return { type: 'scalar', kind, name, fields: [name], value } as unknown as ScalarFacet<T>;
+}
+
+/** The kinds of records an event counts (its `kinds`; `kinds` of a status clause is another facet). */
+const recordKindsFacet: SetFacet<Spec<'event'>> = {
+  type: 'set',
+  kind: 'event',
+  name: 'recordKinds',
+  fields: ['kinds'],
+  items: (e) => (e.kinds === undefined ? undefined : sortedList([...new Set(e.kinds)])),
+};
+
+/** The value sets of a test or filter in sorted order: their order does not matter. */
+const sortedSets = (names: readonly string[]): string[] => sortedList([...new Set(names)]);
+
 /** A composite's children are compared as clauses of their own: it has no facets. */
 const COMPOSITE = { facets: [], others: false } as const;
 
@@ -243,6 +265,27 @@ export const CLAUSE_FACETS = {
       },
       setFacet('event', 'modifiers', (e) => e.modifiers?.map((m) => m.toUpperCase())),
       onOrAfterFacet('event', (e) => e.onOrAfter),
+      recordKindsFacet,
+      setFacet('event', 'statuses', (e) => e.statuses),
+      setFacet('event', 'intents', (e) => e.intents),
+      scalarFacet('event', 'doNotPerform', (e: Spec<'event'>) => e.doNotPerform ?? null),
+      setFacet('event', 'categories', (e) => e.categories),
+      scalarFacet('event', 'value', (e: Spec<'event'>) =>
+        e.value === undefined
+          ? null
+          : e.value === 'present'
+            ? 'present'
+            : { valueSets: sortedSets(e.value.valueSets) },
+      ),
+      scalarFacet('event', 'with', (e: Spec<'event'>) =>
+        e.with === undefined
+          ? null
+          : {
+              ...(e.with.role !== undefined ? { role: e.with.role } : {}),
+              valueSets: sortedSets(e.with.valueSets),
+            },
+      ),
+      scalarFacet('event', 'by', (e: Spec<'event'>) => e.by ?? 'start'),
     ],
     others: true,
   },
@@ -288,6 +331,10 @@ export const CLAUSE_FACETS = {
         fields: ['ifNone'],
         value: (r) => r.ifNone,
       },
+      setFacet('reading', 'statuses', (r) => r.statuses),
+      setFacet('reading', 'categories', (r) => r.categories),
+      scalarFacet('reading', 'by', (r: Spec<'reading'>) => r.by ?? 'start'),
+      scalarFacet('reading', 'mostRecentDate', (r: Spec<'reading'>) => r.mostRecentDate ?? 'any'),
     ],
     others: true,
   },
