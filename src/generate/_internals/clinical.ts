@@ -89,6 +89,97 @@ function listed<T extends string>(
   );
 }
 
+/** A filter of an event clause on a record's own facts. */
+type Filter = 'kind' | 'status' | 'intent' | 'doNotPerform' | 'category' | 'value' | 'with';
+
+/**
+ * How one record is aimed at its clause's filters: each drawn on its own (`free`), all passing
+ * (`pass`), or all passing but one (`miss`), so that one filter decides whether the record counts
+ * and each filter's boundary is met with the others out of the way.
+ */
+type FilterAim =
+  | { readonly mode: 'free' }
+  | { readonly mode: 'pass' }
+  | { readonly mode: 'miss'; readonly filter: Filter };
+
+/** The filters the clinical aims `a` set (in a fixed order). */
+function filtersOf(a: ClinicalAims | undefined, applicable: readonly Filter[]): Filter[] {
+  if (!a) return [];
+  const set: Record<Filter, boolean> = {
+    kind: a.kinds !== undefined,
+    status: a.statuses !== undefined,
+    intent: a.intents !== undefined,
+    doNotPerform: a.doNotPerform !== undefined,
+    category: a.categories !== undefined,
+    value: a.value !== undefined,
+    with: a.with !== undefined,
+  };
+  return applicable.filter((f) => set[f]);
+}
+
+/**
+ * Free first (where shrinking goes: free fields shrink to absent), then pass, then one miss.
+ * Readings weigh pass more: a day's readings count only when every one of them passes.
+ */
+function filterAim(
+  filters: readonly Filter[],
+  weights: { readonly free: number; readonly pass: number; readonly miss: number } = {
+    free: 3,
+    pass: 3,
+    miss: 4,
+  },
+): Arbitrary<FilterAim> {
+  if (filters.length === 0) return fc.constant({ mode: 'free' });
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant<FilterAim>({ mode: 'free' }), weight: weights.free },
+    { arbitrary: fc.constant<FilterAim>({ mode: 'pass' }), weight: weights.pass },
+    {
+      arbitrary: fc.constantFrom(...filters).map((filter): FilterAim => ({ mode: 'miss', filter })),
+      weight: weights.miss,
+    },
+  );
+}
+
+/** One field drawn three ways; `take` picks the way the record's aim says. */
+interface Sided<T> {
+  readonly free: T;
+  readonly pass: T;
+  readonly miss: T;
+}
+
+function sided<T>(free: Arbitrary<T>, pass: Arbitrary<T>, miss: Arbitrary<T>): Arbitrary<Sided<T>> {
+  return fc.record({ free, pass, miss });
+}
+
+function take<T>(s: Sided<T>, aim: FilterAim, filter: Filter): T {
+  if (aim.mode === 'free') return s.free;
+  return aim.mode === 'miss' && aim.filter === filter ? s.miss : s.pass;
+}
+
+/** A listed value (pass), an unlisted one or none (miss), or either (free). */
+function listedSides<T extends string>(
+  values: readonly T[] | undefined,
+  pool: readonly T[],
+  absentPasses = false,
+): Arbitrary<Sided<T | undefined>> {
+  const free = listed(values, pool);
+  if (!values) return sided(free, free, free);
+  const other = pick(pool.filter((v) => !values.includes(v)));
+  const pass =
+    values.length > 0
+      ? absentPasses
+        ? fc.option(fc.constantFrom(...values), { nil: undefined })
+        : fc.constantFrom<T | undefined>(...values)
+      : free;
+  const miss = absentPasses
+    ? (other ?? fc.constant(undefined))
+    : other
+      ? fc.option(other, { nil: undefined })
+      : fc.constant(undefined);
+  return sided(free, pass, miss);
+}
+
 /** doNotPerform: absent, false or true, when the clause looks at it; else absent. */
 function doNotPerformFor(a: ClinicalAims | undefined): Arbitrary<boolean | undefined> {
   if (a?.doNotPerform === undefined) return fc.constant(undefined);
@@ -98,6 +189,16 @@ function doNotPerformFor(a: ClinicalAims | undefined): Arbitrary<boolean | undef
     { arbitrary: fc.constant(false), weight: 3 },
     { arbitrary: fc.constant(true), weight: 3 },
   );
+}
+
+/** doNotPerform as the clause wants it (pass), the other way (miss), or any (free). */
+function doNotPerformSides(a: ClinicalAims | undefined): Arbitrary<Sided<boolean | undefined>> {
+  const free = doNotPerformFor(a);
+  if (a?.doNotPerform === undefined) return sided(free, free, free);
+  const negated = fc.option(fc.constant(false), { nil: undefined });
+  return a.doNotPerform
+    ? sided(free, fc.constant(true), negated)
+    : sided(free, negated, fc.constant(true));
 }
 
 /** Categories: absent, one listed, one unlisted, or an unlisted one beside a listed one. */
@@ -112,6 +213,24 @@ function categoryFor(
     { withCrossShrink: true },
     { arbitrary: one.map((c) => (c === undefined ? undefined : [c])), weight: 8 },
     { arbitrary: fc.tuple(other, fc.constantFrom(...wanted)), weight: 1 },
+  );
+}
+
+/** Categories with a listed one (pass), without (miss: none or another), or any (free). */
+function categorySides(
+  a: { readonly categories?: readonly string[] } | undefined,
+): Arbitrary<Sided<string[] | undefined>> {
+  const free = categoryFor(a);
+  const wanted = a?.categories;
+  if (!wanted) return sided(free, free, free);
+  const other = pick(CATEGORIES.filter((c) => !wanted.includes(c))) ?? fc.constant('other');
+  return sided(
+    free,
+    fc.constantFrom(...wanted).map((c) => [c]),
+    fc.option(
+      other.map((c) => [c]),
+      { nil: undefined },
+    ),
   );
 }
 
@@ -145,6 +264,31 @@ function withCodeFor(a: ClinicalAims | undefined): Arbitrary<Code | undefined> {
   if (outside)
     options.push({ arbitrary: outside.map((c) => (role ? { ...c, role } : c)), weight: 1 });
   return fc.oneof({ withCrossShrink: true }, ...options);
+}
+
+/**
+ * The second code for `with`: in its value sets with its role (pass), with another role, no
+ * role, outside the value sets, or none (miss), or any of these (free).
+ */
+function withSides(a: ClinicalAims | undefined): Arbitrary<Sided<Code | undefined>> {
+  const free = withCodeFor(a);
+  const w = a?.with;
+  const inside = w && pick(w.codes.map((c): Code => ({ system: c.system, code: c.code })));
+  if (!w || !inside) return sided(free, free, free);
+  const role = w.role;
+  const otherRole = ROLES.find((r) => r !== role) ?? 'diagnosis';
+  const outside = pick(w.nearMisses.map((c): Code => ({ system: c.system, code: c.code })));
+  const misses: Arbitrary<Code | undefined>[] = [
+    fc.constant(undefined),
+    inside.map((c) => ({ ...c, role: otherRole })),
+    ...(role ? [inside] : []),
+    ...(outside ? [outside.map((c) => (role ? { ...c, role } : c))] : []),
+  ];
+  return sided(
+    free,
+    inside.map((c) => (role ? { ...c, role } : c)),
+    fc.oneof(...misses),
+  );
 }
 
 /** The window's edges of `e` and the day on either side of each, to end spans on. */
@@ -197,24 +341,46 @@ interface RecordExtras {
   readonly withCode: Code | undefined;
   readonly withFirst: boolean;
   readonly end: IsoDate | undefined;
+  /** How the record was aimed (conditions and orders aim their other fields the same way). */
+  readonly aim: FilterAim;
 }
 
-function recordExtras(e: EventBoundary): Arbitrary<RecordExtras> {
+/** Claims: what a claim's filters read. */
+const CLAIM_FILTERS: readonly Filter[] = ['kind', 'status', 'doNotPerform', 'with'];
+
+function recordExtras(
+  e: EventBoundary,
+  filters: readonly Filter[] = CLAIM_FILTERS,
+): Arbitrary<RecordExtras> {
   const a = e.clinical;
   const kinds = a?.kinds;
-  return fc.record({
-    kind: kinds
-      ? listed(
-          CLAIM_KINDS.filter((k) => kinds.includes(k)),
-          CLAIM_KINDS,
-        )
-      : fc.constant(undefined),
-    status: listed(a?.statuses, STATUSES),
-    doNotPerform: doNotPerformFor(a),
-    withCode: withCodeFor(a),
-    withFirst: fc.boolean(),
-    end: spanEndFor(e, a?.by),
-  });
+  const noKind = fc.constant(undefined);
+  return fc
+    .record({
+      aim: filterAim(filtersOf(a, filters)),
+      kind: kinds
+        ? listedSides(
+            CLAIM_KINDS.filter((k) => kinds.includes(k)),
+            CLAIM_KINDS,
+            // A claim without kind is a claim.
+            kinds.includes('claim'),
+          )
+        : sided(noKind, noKind, noKind),
+      status: listedSides(a?.statuses, STATUSES),
+      doNotPerform: doNotPerformSides(a),
+      withCode: withSides(a),
+      withFirst: fc.boolean(),
+      end: spanEndFor(e, a?.by),
+    })
+    .map(({ aim, kind, status, doNotPerform, withCode, withFirst, end }): RecordExtras => ({
+      kind: take(kind, aim, 'kind'),
+      status: take(status, aim, 'status'),
+      doNotPerform: take(doNotPerform, aim, 'doNotPerform'),
+      withCode: take(withCode, aim, 'with'),
+      withFirst,
+      end,
+      aim,
+    }));
 }
 
 /** `codes` with the second code of a `with` test added (before or after them). */
@@ -281,6 +447,29 @@ function resultFor(
 }
 
 /**
+ * The result of an observation: one the clause's `value` accepts (pass: a code of its value sets,
+ * or for `present` the value or any code), one it does not (miss: a code just outside, or no
+ * result at all), or any (free).
+ */
+function resultSides(
+  b: MeasureBoundaries,
+  a: ClinicalAims | undefined,
+): Arbitrary<Sided<Code | 'drop' | undefined>> {
+  const free = resultFor(b, a);
+  const value = a?.value;
+  if (!value) return sided(free, free, free);
+  const drop = fc.constant('drop' as const);
+  if (value.kind === 'present') return sided(free, fc.constant(undefined), drop);
+  const inside = pick(value.codes.map((c): Code => ({ system: c.system, code: c.code })));
+  const outside = pick(value.nearMisses.map((c): Code => ({ system: c.system, code: c.code })));
+  return sided(
+    free,
+    inside ?? free,
+    fc.oneof(fc.constant(undefined), drop, ...(outside ? [outside] : [])),
+  );
+}
+
+/**
  * Observations aimed at `e` with the clinical fields its clause reads: status, category, a coded
  * result (or none at all), an effective period ending around the window's edges, an id.
  */
@@ -290,13 +479,22 @@ export function clinicalObservations(
   observations: Arbitrary<Observation[]>,
 ): Arbitrary<Observation[]> {
   const a = e.clinical;
-  const one: Arbitrary<ObservationExtras> = fc.record({
-    status: listed(a?.statuses, STATUSES),
-    category: categoryFor(a),
-    end: spanEndFor(e, a?.by),
-    result: resultFor(b, a),
-    id: fc.boolean(),
-  });
+  const one: Arbitrary<ObservationExtras> = fc
+    .record({
+      aim: filterAim(filtersOf(a, ['status', 'category', 'value'])),
+      status: listedSides(a?.statuses, STATUSES),
+      category: categorySides(a),
+      end: spanEndFor(e, a?.by),
+      result: resultSides(b, a),
+      id: fc.boolean(),
+    })
+    .map(({ aim, status, category, end, result, id }) => ({
+      status: take(status, aim, 'status'),
+      category: take(category, aim, 'category'),
+      end,
+      result: take(result, aim, 'value'),
+      id,
+    }));
   const extras = fc.tuple(...Array.from({ length: EXTRAS }, () => one));
   return fc.tuple(observations, extras).map(([list, xs]) =>
     list.map((o, i): Observation => {
@@ -358,13 +556,15 @@ export function aimedConditions(
         { arbitrary: fc.constant(undefined), weight: 3 },
         { arbitrary: fc.constantFrom(...endPoints(e)), weight: 4 },
       ),
-      clinicalStatus: listed(a?.statuses, STATUSES),
+      clinicalStatus: listedSides(a?.statuses, STATUSES),
       verificationStatus: listed(undefined, VERIFICATION),
-      category: categoryFor(a),
-      extras: recordExtras(e),
+      category: categorySides(a),
+      extras: recordExtras(e, ['status', 'category', 'with']),
     })
-    .map(({ code: c, onset, abatement, clinicalStatus, verificationStatus, category, extras }) => {
+    .map(({ code: c, onset, abatement, verificationStatus, extras, ...sides }) => {
       const s = span(onset, abatement);
+      const clinicalStatus = take(sides.clinicalStatus, extras.aim, 'status');
+      const category = take(sides.category, extras.aim, 'category');
       return {
         onset: s.start,
         ...(s.end !== undefined ? { abatement: s.end } : {}),
@@ -392,11 +592,20 @@ export function aimedOrders(
   if (!code) return undefined;
   const a = e.clinical;
   const wanted = ORDER_KINDS.filter((k) => (a?.kinds ?? []).includes(k));
-  const kind = fc.oneof(
-    { withCrossShrink: true },
-    ...(wanted.length > 0 ? [{ arbitrary: fc.constantFrom(...wanted), weight: 6 }] : []),
-    { arbitrary: fc.constantFrom(...ORDER_KINDS), weight: wanted.length > 0 ? 2 : 6 },
-  );
+  const anyKind = fc.constantFrom(...ORDER_KINDS);
+  const otherKind = pick(ORDER_KINDS.filter((k) => !wanted.includes(k))) ?? anyKind;
+  const kind =
+    wanted.length > 0
+      ? sided(
+          fc.oneof(
+            { withCrossShrink: true },
+            { arbitrary: fc.constantFrom(...wanted), weight: 6 },
+            { arbitrary: anyKind, weight: 2 },
+          ),
+          fc.constantFrom(...wanted),
+          otherKind,
+        )
+      : sided(anyKind, anyKind, anyKind);
   const order = fc
     .record({
       code,
@@ -409,11 +618,14 @@ export function aimedOrders(
         { arbitrary: fc.constantFrom(...endPoints(e)), weight: 5 },
         { arbitrary: fc.constantFrom(30, 90), weight: 1 },
       ),
-      status: listed(a?.statuses, STATUSES),
-      intent: listed(a?.intents, INTENTS),
-      extras: recordExtras(e),
+      status: listedSides(a?.statuses, STATUSES),
+      intent: listedSides(a?.intents, INTENTS),
+      extras: recordExtras(e, ['kind', 'status', 'intent', 'doNotPerform', 'with']),
     })
-    .map(({ code: c, kind: k, date, supplyEnd, status, intent, extras }): OrderDraft => {
+    .map(({ code: c, date, supplyEnd, extras, ...sides }): OrderDraft => {
+      const k = take(sides.kind, extras.aim, 'kind');
+      const status = take(sides.status, extras.aim, 'status');
+      const intent = take(sides.intent, extras.aim, 'intent');
       const days =
         typeof supplyEnd === 'number'
           ? supplyEnd
@@ -539,8 +751,15 @@ export function clinicalReading(
   return fc
     .record({
       observation,
-      status: listed(a.statuses, STATUSES),
-      category: categoryFor(a),
+      aim: filterAim(
+        [
+          ...(a.statuses ? (['status'] as const) : []),
+          ...(a.categories ? (['category'] as const) : []),
+        ],
+        { free: 1, pass: 8, miss: 2 },
+      ),
+      status: listedSides(a.statuses, STATUSES),
+      category: categorySides(a),
       span:
         a.by === 'end'
           ? fc.oneof(
@@ -572,7 +791,9 @@ export function clinicalReading(
           )
         : fc.constant(false),
     })
-    .map(({ observation: o, status, category, span: s, valueCode, noValue }): ReadingDraft => {
+    .map(({ observation: o, aim, span: s, valueCode, noValue, ...sides }): ReadingDraft => {
+      const status = take(sides.status, aim, 'status');
+      const category = take(sides.category, aim, 'category');
       const { value, unit, ...rest } = o;
       const keep = !noValue && coded.length === 0;
       return {

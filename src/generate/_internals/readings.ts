@@ -40,14 +40,18 @@ export function aimedReadings(
   const accepted = acceptedSettings(r);
   const rejected = SETTINGS.filter((s) => !accepted.includes(s));
   const valueSets = r.valueSets.filter((vs) => r.codes.some((c) => c.valueSet === vs));
-  const observation = (vs: string, setting: Arbitrary<Setting | undefined>) =>
+  const observation = (
+    vs: string,
+    setting: Arbitrary<Setting | undefined>,
+    value: Arbitrary<number | undefined> = valueFor(b, vs),
+  ) =>
     clinicalReading(
       r,
       vs,
       fc
         .record({
           code: fc.constantFrom(...r.codes.filter((c) => c.valueSet === vs)),
-          value: valueFor(b, vs),
+          value,
           setting,
         })
         .map(({ code, value, setting: s }) => build(code, value, s)),
@@ -137,7 +141,15 @@ export function aimedReadings(
         }))
     : edge.map((date) => ({ date, anchor: EMPTY }));
   // mostRecentDate all: a more recent day with only some of the value sets, in an accepted
-  // setting, so the most recent day of any reading and the most recent day of all differ.
+  // setting, so the most recent day of any reading and the most recent day of all differ; often
+  // just after a day with every value set at passing values, the day `all` then reads.
+  const passing = (vs: string) => {
+    const values = r.tests
+      .filter((t) => t.valueSet === vs)
+      .flatMap((t) => t.values.filter((v) => passesThreshold(v, t.comparator, t.threshold)));
+    return pick(values);
+  };
+  const complete = fc.tuple(...named.map((vs) => observation(vs, allowed, passing(vs))));
   const partial =
     r.clinical?.mostRecentDate === 'all' && valueSets.length > 1
       ? sometimes(
@@ -147,8 +159,9 @@ export function aimedReadings(
               fc.oneof(...valueSets.map((vs) => observation(vs, allowed))),
               2,
             ),
+            complete: fc.option(complete, { nil: undefined }),
           }),
-          0.4,
+          0.6,
         )
       : undefined;
   const arbitrary = fc
@@ -172,9 +185,11 @@ export function aimedReadings(
       .sort()
       .at(-1);
     if (!p || latest === undefined) return bundle;
+    const day = p.complete ? addDays(latest, 1) : latest;
     return merge([
       bundle,
-      { ...EMPTY, observations: readingsOn(addDays(latest, p.ahead), p.observations) },
+      { ...EMPTY, observations: readingsOn(day, p.complete ?? []) },
+      { ...EMPTY, observations: readingsOn(addDays(day, p.ahead), p.observations) },
     ]);
   });
 }
