@@ -116,17 +116,17 @@ const DESCRIBE = {
     return `no such status in ${formatWindow(e.window)}`;
   }),
   event: fromEvidence('event', (e) => {
-    const window = `${formatWindow(e.window)}${describeAfter(e.after)}`;
+    const window = `${e.by !== undefined ? `${BY_TEXT[e.by]} ` : ''}${formatWindow(e.window)}${describeAfter(e.after)}`;
     const found = e.matches.map(formatRecord);
     const parts: string[] = [];
     if (found.length > 0) {
       const dates = e.needed > 1 ? ` (${e.distinctDates} distinct date(s), needs ${e.needed})` : '';
       parts.push(
-        `${found.slice(0, 4).join('; ')}${found.length > 4 ? `; and ${found.length - 4} more` : ''} in ${window}${dates}`,
+        `${found.slice(0, 4).join('; ')}${found.length > 4 ? `; and ${found.length - 4} more` : ''} ${e.by !== undefined ? '' : 'in '}${window}${dates}`,
       );
     } else {
       parts.push(
-        `nothing in ${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
+        `nothing ${e.by !== undefined ? '' : 'in '}${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
       );
     }
     for (const m of e.nearMisses) parts.push(`${formatRecord(m)} ${missReason(m)}`);
@@ -193,6 +193,13 @@ const DESCRIBE = {
   }),
 } satisfies { readonly [K in ClauseKindName]: (node: ClauseTrace) => string };
 
+/** How records met the window, before `window ...`: `nothing overlapping window ...`. */
+const BY_TEXT = {
+  end: 'ending in',
+  overlap: 'overlapping',
+  within: 'wholly within',
+} as const;
+
 const COMPARATOR_TEXT = { below: '<', atMost: '<=', above: '>', atLeast: '>=' } as const;
 
 /** `Systolic BP 138 < 140: yes`, `Housing Status SNOMEDCT 1 in Nursing Home: no`. */
@@ -246,7 +253,7 @@ function missReason(m: NearMiss): string {
           ? `has no coded value in ${oneOf(m)}`
           : `value ${formatCode(m.valueCode)} is not in ${oneOf(m)}`;
     case 'with':
-      return `has no other code in ${oneOf(m)}`;
+      return `has no ${m.role !== undefined ? `${m.role} code` : 'other code'} in ${oneOf(m)}`;
   }
 }
 

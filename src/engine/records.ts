@@ -176,7 +176,7 @@ function withSpan(ref: RecordRef, end: IsoDate | undefined): RecordRef {
   return end === ref.date ? ref : { ...ref, end };
 }
 
-type FilterMiss = Pick<NearMiss, 'reason' | 'wanted'>;
+type FilterMiss = Pick<NearMiss, 'reason' | 'wanted' | 'role'>;
 
 /** The first filter of the clause the record fails, and what the filter accepts. */
 function filterMiss(f: RecordFilters, facts: RecordFacts): FilterMiss | undefined {
@@ -217,7 +217,11 @@ function filterMiss(f: RecordFilters, facts: RecordFacts): FilterMiss | undefine
         valueSetOf(w.valueSets, c.system, c.code) !== undefined,
     )
   )
-    return { reason: 'with', wanted: w.valueSets.map((vs) => vs.name) };
+    return {
+      reason: 'with',
+      wanted: w.valueSets.map((vs) => vs.name),
+      ...(w.role !== undefined ? { role: w.role } : {}),
+    };
   return undefined;
 }
 

@@ -192,6 +192,8 @@ export interface NearMiss extends RecordRef {
   readonly reason: NearMissReason;
   /** For a filter: what the clause accepts (statuses, kinds, value sets...). */
   readonly wanted?: readonly string[];
+  /** For `with`: the role the other code must have. */
+  readonly role?: string;
 }
 
 export type NearMissReason =
@@ -211,6 +213,8 @@ export type NearMissReason =
 export interface EventEvidence {
   readonly kind: 'event';
   readonly window: CompiledWindow;
+  /** How a record's span met the window, when not by its start. */
+  readonly by?: 'end' | 'overlap' | 'within';
   readonly matches: readonly RecordRef[];
   readonly distinctDates: number;
   readonly needed: number;

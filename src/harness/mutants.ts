@@ -32,7 +32,17 @@ export type MutationOperator =
   | 'scope-widened'
   | 'scope-narrowed'
   | 'value-set-missing-code'
-  | 'previous-year';
+  | 'previous-year'
+  | 'drop-kinds'
+  | 'drop-statuses'
+  | 'drop-intents'
+  | 'drop-categories'
+  | 'flip-do-not-perform'
+  | 'drop-value'
+  | 'drop-with'
+  | 'by-overlap'
+  | 'most-recent-date-any'
+  | 'drop-if-any-missing';
 
 /** One mutant of a measure: a small change of one clause (or one value set), compiled. */
 export interface Mutant {
@@ -168,10 +178,10 @@ const OPERATORS = {
   age: ageMutations,
   sex: () => [],
   enrollment: gapMutations,
-  event: (c) => [...distinctDateMutations(c), ...windowMutations(c)],
+  event: (c) => [...distinctDateMutations(c), ...eventFilterMutations(c), ...windowMutations(c)],
   status: (c) => windowMutations(c),
   death: (c) => windowMutations(c),
-  reading: (c) => [...readingTestMutations(c), ...windowMutations(c)],
+  reading: (c) => [...readingTestMutations(c), ...readingFilterMutations(c), ...windowMutations(c)],
   coverage: (c) => [...coverageMutations(c), ...windowMutations(c)],
 } satisfies {
   readonly [K in ClauseKindName]: (clause: ClauseOf<K>) => readonly Mutation<ClauseOf<K>>[];
@@ -265,6 +275,141 @@ function distinctDateMutations(c: ClauseOf<'event'>): Mutation<ClauseOf<'event'>
       },
     ];
   });
+}
+
+/** Copies of an event or reading without one of its optional filters (a filter forgotten). */
+const DROP_FILTER = {
+  kinds: (x: ClauseOf<'event'>): ClauseOf<'event'> => {
+    const copy = { ...x };
+    delete copy.kinds;
+    return copy;
+  },
+  statuses: (x: ClauseOf<'event'> | ClauseOf<'reading'>): CompiledClause => {
+    const copy = { ...x };
+    delete copy.statuses;
+    return copy;
+  },
+  intents: (x: ClauseOf<'event'>): ClauseOf<'event'> => {
+    const copy = { ...x };
+    delete copy.intents;
+    return copy;
+  },
+  categories: (x: ClauseOf<'event'> | ClauseOf<'reading'>): CompiledClause => {
+    const copy = { ...x };
+    delete copy.categories;
+    return copy;
+  },
+  value: (x: ClauseOf<'event'>): ClauseOf<'event'> => {
+    const copy = { ...x };
+    delete copy.value;
+    return copy;
+  },
+  with: (x: ClauseOf<'event'>): ClauseOf<'event'> => {
+    const copy = { ...x };
+    delete copy.with;
+    return copy;
+  },
+  ifAnyMissing: (t: ReadingTest): ReadingTest => {
+    const copy = { ...t };
+    delete copy.ifAnyMissing;
+    return copy;
+  },
+};
+
+/**
+ * The clinical filters of an event forgotten (a cancelled encounter or a refuted diagnosis
+ * counted), the do-not-perform flag read the wrong way round, and a span matched by overlap where
+ * the clause asks for its start, its end or the whole span in the window.
+ */
+function eventFilterMutations(c: ClauseOf<'event'>): Mutation<ClauseOf<'event'>>[] {
+  const out: Mutation<ClauseOf<'event'>>[] = [];
+  const drops = [
+    ['kinds', 'drop-kinds', DROP_FILTER.kinds],
+    ['statuses', 'drop-statuses', DROP_FILTER.statuses],
+    ['intents', 'drop-intents', DROP_FILTER.intents],
+    ['categories', 'drop-categories', DROP_FILTER.categories],
+  ] as const;
+  for (const [key, operator, drop] of drops) {
+    const set = c[key];
+    if (set === undefined) continue;
+    out.push({
+      operator,
+      suffix: '',
+      description: `${key} ${[...set].join(', ')} not checked`,
+      mutate: drop,
+    });
+  }
+  if (c.doNotPerform !== undefined) {
+    const flipped = !c.doNotPerform;
+    out.push({
+      operator: 'flip-do-not-perform',
+      suffix: '',
+      description: `doNotPerform ${String(c.doNotPerform)} -> ${String(flipped)}`,
+      mutate: (x) => ({ ...x, doNotPerform: flipped }),
+    });
+  }
+  if (c.value !== undefined)
+    out.push({
+      operator: 'drop-value',
+      suffix: '',
+      description: `value ${c.value.kind} not checked`,
+      mutate: DROP_FILTER.value,
+    });
+  if (c.with !== undefined)
+    out.push({
+      operator: 'drop-with',
+      suffix: '',
+      description: `with ${c.with.role ?? 'any code'} not checked`,
+      mutate: DROP_FILTER.with,
+    });
+  // Only where the pack chose how spans meet the window: a claim-era clause keeps its mutants.
+  const by = c.by;
+  if (by !== undefined && by !== 'overlap')
+    out.push({
+      operator: 'by-overlap',
+      suffix: '',
+      description: `by ${by} -> overlap`,
+      mutate: (x) => ({ ...x, by: 'overlap' }),
+    });
+  return out;
+}
+
+/** A reading's filters forgotten, the latest date of any reading taken, a missing value skipped. */
+function readingFilterMutations(c: ClauseOf<'reading'>): Mutation<ClauseOf<'reading'>>[] {
+  const out: Mutation<ClauseOf<'reading'>>[] = [];
+  for (const [key, operator, drop] of [
+    ['statuses', 'drop-statuses', DROP_FILTER.statuses],
+    ['categories', 'drop-categories', DROP_FILTER.categories],
+  ] as const) {
+    const set = c[key];
+    if (set === undefined) continue;
+    out.push({
+      operator,
+      suffix: '',
+      description: `${key} ${[...set].join(', ')} not checked`,
+      mutate: drop,
+    });
+  }
+  if (c.mostRecentDate === 'all')
+    out.push({
+      operator: 'most-recent-date-any',
+      suffix: '',
+      description: 'mostRecentDate all -> any',
+      mutate: (x) => ({ ...x, mostRecentDate: 'any' }),
+    });
+  c.tests.forEach((t, i) => {
+    if (t.ifAnyMissing === undefined) return;
+    out.push({
+      operator: 'drop-if-any-missing',
+      suffix: c.tests.length > 1 ? `[${String(i)}]` : '',
+      description: `reading test ifAnyMissing ${String(t.ifAnyMissing)} not applied`,
+      mutate: (x) => ({
+        ...x,
+        tests: x.tests.map((u, j) => (j === i ? DROP_FILTER.ifAnyMissing(u) : u)),
+      }),
+    });
+  });
+  return out;
 }
 
 function gapMutations(c: ClauseOf<'enrollment'>): Mutation<ClauseOf<'enrollment'>>[] {
@@ -402,17 +547,36 @@ const VALUE_SET_USES = {
   sex: NO_VALUE_SETS,
   enrollment: NO_VALUE_SETS,
   event: {
-    read: (c) => c.valueSets,
-    replace: (c, swap) => ({ ...c, valueSets: c.valueSets.map(swap) }),
+    read: (c) => [
+      ...c.valueSets,
+      ...(c.value?.kind === 'coded' ? c.value.valueSets : []),
+      ...(c.with?.valueSets ?? []),
+    ],
+    replace: (c, swap) => ({
+      ...c,
+      valueSets: c.valueSets.map(swap),
+      ...(c.value?.kind === 'coded'
+        ? { value: { ...c.value, valueSets: c.value.valueSets.map(swap) } }
+        : {}),
+      ...(c.with ? { with: { ...c.with, valueSets: c.with.valueSets.map(swap) } } : {}),
+    }),
   },
   status: NO_VALUE_SETS,
   death: NO_VALUE_SETS,
   reading: {
-    read: (c) => [...c.valueSets, ...c.tests.flatMap((t) => (t.valueSet ? [t.valueSet] : []))],
+    read: (c) => [
+      ...c.valueSets,
+      ...c.tests.flatMap((t) => [...(t.valueSet ? [t.valueSet] : []), ...(t.valueIn ?? [])]),
+    ],
     replace: (c, swap) => ({
       ...c,
       valueSets: c.valueSets.map(swap),
-      tests: c.tests.map((t) => (t.valueSet ? { ...t, valueSet: swap(t.valueSet) } : t)),
+      tests: c.tests.map((t): ReadingTest => {
+        const own = t.valueSet ? { valueSet: swap(t.valueSet) } : {};
+        return isThresholdTest(t)
+          ? { ...t, ...own }
+          : { ...t, ...own, valueIn: t.valueIn.map(swap) };
+      }),
     }),
   },
   coverage: {

@@ -52,6 +52,18 @@ describe('docs/authoring.md examples', () => {
       'strata:',
       'allowanceByProductLine:',
       'digest:',
+      // The clinical options of event and reading.
+      'kinds:',
+      'statuses:',
+      'intents:',
+      'doNotPerform:',
+      'categories:',
+      'value: present',
+      'with:',
+      'by: overlap',
+      'mostRecentDate: all',
+      'ifAnyMissing:',
+      'valueIn:',
     ]) {
       expect(text, kind).toContain(kind);
     }

@@ -1,6 +1,8 @@
 // The clinical options of event and reading clauses (docs/authoring.md): each one on small
 // hand-written members, with what `measurecheck explain` says about the records it turned down.
 import { describe, expect, it } from 'vitest';
+import { memberSchema } from '../../src/model/member.ts';
+import { formatMember } from '../../src/report/memberText.ts';
 import { clausePack, clauseProblems, verdict } from '../support/clausePack.ts';
 
 const encounter = (
@@ -114,7 +116,9 @@ event:
   it('overlap: an open-ended condition from before the year overlaps it', () => {
     const v = verdict(cancer('overlap'), condition('2019-06-01'));
     expect(v.result).toBe(true);
-    expect(v.text).toContain('condition D1 2019-06-01..(ongoing)');
+    expect(v.text).toBe(
+      'condition D1 2019-06-01..(ongoing) ICD10CM C18.9 (Malignant Neoplasm) overlapping window 2025-01-01..2025-12-31',
+    );
   });
 
   it('overlap: a condition that abated before the year does not, by days from the window', () => {
@@ -238,7 +242,7 @@ event:
   it('does not count the hospice code in another role', () => {
     const v = verdict(hospice, disposition('diagnosis'));
     expect(v.result).toBe(false);
-    expect(v.text).toContain('has no other code in Hospice Discharge');
+    expect(v.text).toContain('has no discharge-disposition code in Hospice Discharge');
   });
 
   it('a code with a role never matches the clause’s own value sets', () => {
@@ -263,7 +267,11 @@ event:
     });
     const visit = { system: 'CPT', code: '99213' };
     expect(verdict(pack, claim([visit, { system: 'ICD10CM', code: 'E11.9' }])).result).toBe(true);
-    expect(verdict(pack, claim([visit])).result).toBe(false);
+    const alone = verdict(pack, claim([visit]));
+    expect(alone.result).toBe(false);
+    expect(alone.text).toContain(
+      'claim C1 2025-02-02 CPT 99213 (Office Visit), outpatient has no other code in Diabetes',
+    );
   });
 });
 
@@ -484,5 +492,50 @@ all:
       ],
     ]);
     expect(problems.every((p) => p.file?.endsWith('tst.yaml') === true)).toBe(true);
+  });
+});
+
+describe('a member with clinical records, as reports print it', () => {
+  it('shows kinds, spans, statuses, roles, conditions and orders', () => {
+    const member = memberSchema.parse({
+      id: 'M1',
+      birthDate: '1960-01-01',
+      sex: 'F',
+      claims: [
+        encounter('E1', '2025-03-02', {
+          endDate: '2025-03-04',
+          status: 'finished',
+          codes: [
+            { system: 'SNOMEDCT', code: '183452005' },
+            { system: 'SNOMEDCT', code: '428361000124107', role: 'discharge-disposition' },
+          ],
+        }),
+      ],
+      conditions: [
+        {
+          id: 'D1',
+          onset: '2019-06-01',
+          clinicalStatus: 'active',
+          codes: [{ system: 'ICD10CM', code: 'C18.9' }],
+        },
+      ],
+      orders: [
+        {
+          id: 'O1',
+          kind: 'medication',
+          date: '2025-01-10',
+          daysSupply: 30,
+          intent: 'order',
+          codes: [{ system: 'RXNORM', code: '617312' }],
+        },
+      ],
+    });
+    expect(formatMember(member)).toEqual([
+      'member M1: sex F, born 1960-01-01',
+      '  no enrollment',
+      '  condition D1 2019-06-01..(ongoing) status active: ICD10CM C18.9',
+      '  medication order O1 2025-01-10 (30 days) intent order: RXNORM 617312',
+      '  encounter E1 2025-03-02..2025-03-04 inpatient-acute status finished: SNOMEDCT 183452005, SNOMEDCT 428361000124107 (discharge-disposition)',
+    ]);
   });
 });

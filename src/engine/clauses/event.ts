@@ -47,6 +47,7 @@ export const event: ClauseEvaluator<'event'> = {
       evidence: {
         kind: 'event',
         window: clause.window,
+        ...(clause.by !== undefined && clause.by !== 'start' ? { by: clause.by } : {}),
         matches,
         distinctDates,
         needed: clause.minDistinctDates,
