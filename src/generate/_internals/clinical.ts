@@ -314,17 +314,34 @@ export function nearWindow(e: EventBoundary): Arbitrary<IsoDate> {
 }
 
 /**
- * The end of a span for a clause that reads spans by end, overlap or within: none first (the
- * span is its start alone), mostly just inside or just outside an edge of the window. Undefined
- * for a clause that reads the start only.
+ * Where a span ends: on `end`, starting `back` days before it, or (without `back`) spanning from
+ * the record's own date to `end`, whichever comes first.
  */
-function spanEndFor(e: EventBoundary, by: SpanMode | undefined): Arbitrary<IsoDate | undefined> {
+interface SpanEnd {
+  readonly end: IsoDate;
+  readonly back?: number;
+}
+
+/**
+ * The end of a span for a clause that reads spans by end, overlap or within: none first (the
+ * span is its start alone), mostly just inside or just outside an edge of the window, often a
+ * short span ending there (so its start sits on or beside the same edge). Undefined for a clause
+ * that reads the start only.
+ */
+function spanEndFor(e: EventBoundary, by: SpanMode | undefined): Arbitrary<SpanEnd | undefined> {
   if (by === undefined || by === 'start') return fc.constant(undefined);
+  const edge = fc.constantFrom(...endPoints(e));
   return fc.oneof(
     { withCrossShrink: true },
     { arbitrary: fc.constant(undefined), weight: 1 },
-    { arbitrary: fc.constantFrom(...endPoints(e)), weight: 6 },
-    { arbitrary: nearWindow(e), weight: 1 },
+    { arbitrary: edge.map((end): SpanEnd => ({ end })), weight: 3 },
+    {
+      arbitrary: fc
+        .record({ end: edge, back: fc.constantFrom(0, 1, 3, 30) })
+        .map((x): SpanEnd => x),
+      weight: 3,
+    },
+    { arbitrary: nearWindow(e).map((end): SpanEnd => ({ end })), weight: 1 },
   );
 }
 
@@ -334,13 +351,20 @@ function span(start: IsoDate, end: IsoDate | undefined): { start: IsoDate; end?:
   return start <= end ? { start, end } : { start: end, end: start };
 }
 
+/** The span of a record drawn on `date` that ends as `x` says. */
+function spanTo(date: IsoDate, x: SpanEnd): { start: IsoDate; end: IsoDate } {
+  if (x.back !== undefined) return { start: addDays(x.end, -x.back), end: x.end };
+  const s = span(date, x.end);
+  return { start: s.start, end: s.end ?? s.start };
+}
+
 interface RecordExtras {
   readonly kind: Claim['kind'];
   readonly status: string | undefined;
   readonly doNotPerform: boolean | undefined;
   readonly withCode: Code | undefined;
   readonly withFirst: boolean;
-  readonly end: IsoDate | undefined;
+  readonly end: SpanEnd | undefined;
   /** How the record was aimed (conditions and orders aim their other fields the same way). */
   readonly aim: FilterAim;
 }
@@ -405,10 +429,10 @@ export function clinicalClaims(
     drafts.map((c, i): ClaimDraft => {
       const x = xs[i % EXTRAS] ?? xs[0];
       if (!x) return c;
-      const s = x.end !== undefined ? span(c.date, x.end) : undefined;
+      const s = x.end !== undefined ? spanTo(c.date, x.end) : undefined;
       return {
         ...c,
-        ...(s ? { date: s.start, endDate: s.end ?? s.start } : {}),
+        ...(s ? { date: s.start, endDate: s.end } : {}),
         codes: withSecond(c.codes, x),
         ...(x.kind !== undefined ? { kind: x.kind } : {}),
         ...(x.status !== undefined ? { status: x.status } : {}),
@@ -421,7 +445,7 @@ export function clinicalClaims(
 interface ObservationExtras {
   readonly status: string | undefined;
   readonly category: string[] | undefined;
-  readonly end: IsoDate | undefined;
+  readonly end: SpanEnd | undefined;
   /** A coded result, or `drop` to take the value away too (no result at all). */
   readonly result: Code | 'drop' | undefined;
   readonly id: boolean;
@@ -500,13 +524,13 @@ export function clinicalObservations(
     list.map((o, i): Observation => {
       const x = xs[i % EXTRAS] ?? xs[0];
       if (!x) return o;
-      const s = x.end !== undefined ? span(o.date, x.end) : undefined;
+      const s = x.end !== undefined ? spanTo(o.date, x.end) : undefined;
       const { value, unit, ...rest } = o;
       const keepValue = x.result !== 'drop';
       return {
         ...(x.id ? { id: 'O' } : {}),
         ...rest,
-        ...(s ? { date: s.start, ...(s.end !== undefined ? { endDate: s.end } : {}) } : {}),
+        ...(s ? { date: s.start, endDate: s.end } : {}),
         ...(keepValue && value !== undefined ? { value } : {}),
         ...(keepValue && unit !== undefined ? { unit } : {}),
         ...(x.result !== undefined && x.result !== 'drop' ? { valueCode: x.result } : {}),
@@ -550,11 +574,18 @@ export function aimedConditions(
     .record({
       code,
       onset: nearWindow(e),
-      // Open-ended first: a condition still going is the simplest.
+      // Open-ended first: a condition still going is the simplest. Abated ones end at an edge,
+      // some just after an onset beside the same edge.
       abatement: fc.oneof(
         { withCrossShrink: true },
         { arbitrary: fc.constant(undefined), weight: 3 },
-        { arbitrary: fc.constantFrom(...endPoints(e)), weight: 4 },
+        { arbitrary: fc.constantFrom(...endPoints(e)).map((end): SpanEnd => ({ end })), weight: 2 },
+        {
+          arbitrary: fc
+            .record({ end: fc.constantFrom(...endPoints(e)), back: fc.constantFrom(0, 1, 30, 365) })
+            .map((x): SpanEnd => x),
+          weight: 2,
+        },
       ),
       clinicalStatus: listedSides(a?.statuses, STATUSES),
       verificationStatus: listed(undefined, VERIFICATION),
@@ -562,7 +593,7 @@ export function aimedConditions(
       extras: recordExtras(e, ['status', 'category', 'with']),
     })
     .map(({ code: c, onset, abatement, verificationStatus, extras, ...sides }) => {
-      const s = span(onset, abatement);
+      const s = abatement ? spanTo(onset, abatement) : { start: onset, end: undefined };
       const clinicalStatus = take(sides.clinicalStatus, extras.aim, 'status');
       const category = take(sides.category, extras.aim, 'category');
       return {
