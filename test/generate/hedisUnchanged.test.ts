@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memberArbitrary } from '../../src/generate/index.ts';
+import { measureBoundaries, memberArbitrary } from '../../src/generate/index.ts';
 import type { GeneratorMode } from '../../src/generate/index.ts';
 import { everyShippedMeasure } from '../support/shippedPacks.ts';
 
@@ -44,5 +44,15 @@ describe('members for the shipped HEDIS packs', () => {
     }
     got['uniform 2025 COL-E'] = digest('uniform', 2025, 'COL-E');
     expect(got).toEqual(DIGESTS);
+  });
+
+  it('have boundaries without clinical aims and events reading only claims, observations, dispensings', () => {
+    for (const { measure } of everyShippedMeasure()) {
+      const b = measureBoundaries(measure);
+      expect(b.events.filter((e) => e.clinical !== undefined)).toEqual([]);
+      expect(b.readings.filter((r) => r.clinical !== undefined)).toEqual([]);
+      const records = new Set(b.events.flatMap((e) => e.records));
+      expect(records.has('conditions') || records.has('orders')).toBe(false);
+    }
   });
 });
