@@ -104,7 +104,7 @@ export interface EventBoundary {
   readonly window: CompiledWindow;
   /** Inside first, then from, to, from-1, to+1 (from and from-1 only when the window has a start). */
   readonly edges: readonly DatePoint[];
-  readonly records: readonly ('claims' | 'observations' | 'dispensings')[];
+  readonly records: readonly EventRecordKind[];
   readonly valueSets: readonly string[];
   /** Codes that match the clause. */
   readonly codes: readonly BoundaryCode[];
@@ -123,6 +123,42 @@ export interface EventBoundary {
   readonly onOrAfter?: OnOrAfterBoundary;
   /** The clause reads only the claim's setting (no value sets, no drugs), e.g. a nonacute stay. */
   readonly settingsOnly: boolean;
+  /**
+   * What the clause reads of a record besides its code, date and setting (kinds, statuses...,
+   * how its span meets the window); absent when it reads none of it, as every HEDIS clause.
+   */
+  readonly clinical?: ClinicalAims;
+}
+
+/** The record kinds an event clause can read. */
+export type EventRecordKind = 'claims' | 'observations' | 'dispensings' | 'conditions' | 'orders';
+
+/** How a record's span meets a window: its start (the default), its end, overlap or within. */
+export type SpanMode = 'start' | 'end' | 'overlap' | 'within';
+
+/** Codes of some value sets, with codes just outside them. */
+export interface CodeAims {
+  readonly valueSets: readonly string[];
+  readonly codes: readonly BoundaryCode[];
+  readonly nearMisses: readonly BoundaryCode[];
+}
+
+/**
+ * The filters of an event clause on a record's own facts, each absent when the clause does not
+ * look at it. Records are aimed at both sides of each: a listed status and another one or none,
+ * doNotPerform true and false, a listed kind and another, a listed category and another, a coded
+ * value in and out of the value sets and none, a second code with the right role, another role
+ * or none, spans ending just inside and just outside the window.
+ */
+export interface ClinicalAims {
+  readonly kinds?: readonly string[];
+  readonly statuses?: readonly string[];
+  readonly intents?: readonly string[];
+  readonly doNotPerform?: boolean;
+  readonly categories?: readonly string[];
+  readonly value?: { readonly kind: 'present' } | ({ readonly kind: 'coded' } & CodeAims);
+  readonly with?: { readonly role?: string } & CodeAims;
+  readonly by?: SpanMode;
 }
 
 export interface OnOrAfterBoundary {
@@ -164,6 +200,26 @@ export interface ReadingBoundary {
   readonly tests: readonly ReadingTestBoundary[];
   readonly ifNone: boolean;
   readonly onOrAfter?: OnOrAfterBoundary;
+  /** What the clause reads of an observation besides code, date, setting and value; absent for HEDIS. */
+  readonly clinical?: ReadingClinicalAims;
+}
+
+export interface ReadingClinicalAims {
+  readonly statuses?: readonly string[];
+  readonly categories?: readonly string[];
+  /** `end`: an observation's reading date is its endDate (its date without one). */
+  readonly by?: 'start' | 'end';
+  readonly mostRecentDate?: 'any' | 'all';
+  /** Tests on a coded result (`valueIn`). */
+  readonly codedTests: readonly CodedTestBoundary[];
+  /** The value sets whose tests take `ifAnyMissing` when some reading of the day has no value. */
+  readonly ifAnyMissing: readonly string[];
+}
+
+export interface CodedTestBoundary extends CodeAims {
+  /** The value set of the observations the test reads; absent: any of the reading's. */
+  readonly valueSet?: string;
+  readonly ifMissing: boolean;
 }
 
 export interface CoverageBoundary {
@@ -331,6 +387,8 @@ const USES = {
   enrollment: () => () => undefined,
   event: (clause) => (into) => {
     for (const vs of clause.valueSets) into.valueSets.set(vs.name, vs);
+    const coded = clause.value?.kind === 'coded' ? clause.value.valueSets : [];
+    for (const vs of [...coded, ...(clause.with?.valueSets ?? [])]) into.valueSets.set(vs.name, vs);
     for (const d of clause.drugs ?? []) into.drugs.add(d);
     for (const s of clause.settings ?? []) into.settings.add(s);
     for (const s of clause.excludeSettings ?? []) into.settings.add(s);
@@ -339,6 +397,7 @@ const USES = {
   death: () => () => undefined,
   reading: (clause) => (into) => {
     for (const vs of clause.valueSets) into.valueSets.set(vs.name, vs);
+    for (const t of clause.tests) for (const vs of t.valueIn ?? []) into.valueSets.set(vs.name, vs);
     for (const s of clause.settings ?? []) into.settings.add(s);
     for (const s of clause.excludeSettings ?? []) into.settings.add(s);
   },
@@ -390,11 +449,7 @@ const AIMS = {
       scope,
       window: clause.window,
       edges: windowEdges(clause.window),
-      // Conditions and orders are not generated yet: aimed records stay the three kinds of before.
-      records: [...clause.records].filter(
-        (r): r is 'claims' | 'observations' | 'dispensings' =>
-          r === 'claims' || r === 'observations' || r === 'dispensings',
-      ),
+      records: [...clause.records],
       valueSets: clause.valueSets.map((vs) => vs.name),
       codes: clause.valueSets.flatMap((vs) =>
         codesOf(vs).map((c) => ({ ...c, valueSet: vs.name })),
@@ -407,6 +462,7 @@ const AIMS = {
       ...(clause.modifiers ? { modifiers: [...clause.modifiers] } : {}),
       ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
       settingsOnly: clause.valueSets.length === 0 && clause.drugs === undefined,
+      ...clinicalOf(clause),
     });
   },
   status: (clause) => (into, scope) => {
@@ -443,7 +499,7 @@ const AIMS = {
       ...(clause.settings ? { settings: [...clause.settings] } : {}),
       ...(clause.excludeSettings ? { excludeSettings: [...clause.excludeSettings] } : {}),
       sameDay: clause.sameDay,
-      // Coded tests (valueIn) are not aimed at yet: only threshold tests have boundaries.
+      // Coded tests (valueIn) are aimed at through `clinical.codedTests`.
       tests: clause.tests.filter(isThresholdTest).map((t) => ({
         ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
         comparator: t.comparator,
@@ -453,12 +509,77 @@ const AIMS = {
       })),
       ifNone: clause.ifNone,
       ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
+      ...readingClinicalOf(clause),
     });
   },
   coverage: (clause) => (into, scope) => {
     into.coverages.push({ clause, scope });
   },
 } satisfies KindTable<Aim>;
+
+/** Codes of `valueSets`, and codes just outside them. */
+function codeAims(valueSets: readonly ValueSet[]): CodeAims {
+  return {
+    valueSets: valueSets.map((vs) => vs.name),
+    codes: valueSets.flatMap((vs) => codesOf(vs).map((c) => ({ ...c, valueSet: vs.name }))),
+    nearMisses: nearMisses(valueSets),
+  };
+}
+
+/** The clinical aims of an event clause, as `{ clinical }`; `{}` for a clause with none. */
+function clinicalOf(clause: ClauseOf<'event'>): { clinical?: ClinicalAims } {
+  const v = clause.value;
+  const w = clause.with;
+  const by = clause.by !== undefined && clause.by !== 'start' ? clause.by : undefined;
+  const aims: ClinicalAims = {
+    ...(clause.kinds ? { kinds: [...clause.kinds] } : {}),
+    ...(clause.statuses ? { statuses: [...clause.statuses] } : {}),
+    ...(clause.intents ? { intents: [...clause.intents] } : {}),
+    ...(clause.doNotPerform !== undefined ? { doNotPerform: clause.doNotPerform } : {}),
+    ...(clause.categories ? { categories: [...clause.categories] } : {}),
+    ...(v
+      ? {
+          value:
+            v.kind === 'present'
+              ? { kind: 'present' as const }
+              : { kind: 'coded' as const, ...codeAims(v.valueSets) },
+        }
+      : {}),
+    ...(w
+      ? { with: { ...(w.role !== undefined ? { role: w.role } : {}), ...codeAims(w.valueSets) } }
+      : {}),
+    ...(by ? { by } : {}),
+  };
+  return Object.keys(aims).length > 0 ? { clinical: aims } : {};
+}
+
+/** The clinical aims of a reading clause, as `{ clinical }`; `{}` for a clause with none. */
+function readingClinicalOf(clause: ClauseOf<'reading'>): { clinical?: ReadingClinicalAims } {
+  const coded = clause.tests.filter((t) => !isThresholdTest(t));
+  const anyMissing = clause.tests.filter((t) => t.ifAnyMissing !== undefined);
+  const plain =
+    clause.statuses === undefined &&
+    clause.categories === undefined &&
+    (clause.by ?? 'start') === 'start' &&
+    (clause.mostRecentDate ?? 'any') === 'any' &&
+    coded.length === 0 &&
+    anyMissing.length === 0;
+  if (plain) return {};
+  return {
+    clinical: {
+      ...(clause.statuses ? { statuses: [...clause.statuses] } : {}),
+      ...(clause.categories ? { categories: [...clause.categories] } : {}),
+      ...(clause.by ? { by: clause.by } : {}),
+      ...(clause.mostRecentDate ? { mostRecentDate: clause.mostRecentDate } : {}),
+      codedTests: coded.map((t) => ({
+        ...(t.valueSet ? { valueSet: t.valueSet.name } : {}),
+        ifMissing: t.ifMissing,
+        ...codeAims(t.valueIn),
+      })),
+      ifAnyMissing: anyMissing.map((t) => t.valueSet?.name ?? ''),
+    },
+  };
+}
 
 function onOrAfterOf(o: { clause: CompiledClause; occurrence: number }): OnOrAfterBoundary {
   return { clauseId: o.clause.id, occurrence: o.occurrence };

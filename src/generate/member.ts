@@ -19,6 +19,8 @@ import {
 import { uniformDispensings } from './_internals/dispensings.ts';
 import { ruleAwareEnrollments, uniformEnrollments } from './_internals/enrollments.ts';
 import { uniformObservations } from './_internals/observations.ts';
+import { uniformClinical } from './_internals/clinical.ts';
+import type { UniformClinical } from './_internals/clinical.ts';
 import { eventAims, focusedRecords, ruleAwareRecords } from './_internals/records.ts';
 import { decidingMembers, decidingPlans } from './_internals/deciding.ts';
 import { focusedPlans, fullCoverage, prerequisitesFor } from './_internals/focused.ts';
@@ -60,20 +62,26 @@ export function memberArbitrary(
       : options.id;
   const rule = options.mode === 'rule-aware';
   if (!rule) {
-    return toMember(
-      fc.record({
-        id,
-        birthDate: uniformBirthDate(),
-        sex: uniformSex(),
-        deathDate: uniformDeathDate(b.year),
-        enrollments: uniformEnrollments(b.year),
-        statuses: uniformStatuses(b.year),
-        records: fc.record({
-          claims: uniformClaims(b),
-          observations: uniformObservations(b),
-          dispensings: uniformDispensings(b),
-        }),
+    const parts = fc.record({
+      id,
+      birthDate: uniformBirthDate(),
+      sex: uniformSex(),
+      deathDate: uniformDeathDate(b.year),
+      enrollments: uniformEnrollments(b.year),
+      statuses: uniformStatuses(b.year),
+      records: fc.record({
+        claims: uniformClaims(b),
+        observations: uniformObservations(b),
+        dispensings: uniformDispensings(b),
       }),
+    });
+    // Drawn after the rest, and only for measures that read conditions or orders, so uniform
+    // members of every other measure are the members they were.
+    const clinical = uniformClinical(b);
+    return toMember(
+      clinical
+        ? fc.tuple(parts, clinical).map(([p, c]): UniformParts => ({ ...p, clinical: c }))
+        : parts,
     );
   }
   // Wide members combine every boundary at once and find interactions; focused members are in
@@ -169,7 +177,8 @@ interface MemberParts {
 }
 
 /**
- * The member from its parts: claims get ids by position, a death date the records were aimed
+ * The member from its parts: claims, conditions and orders get ids by position (observations
+ * drawn with an id too), a death date the records were aimed
  * with wins, and pharmacy gaps the records were aimed with are cut out of the coverage.
  */
 function assemble({ records: r, deathDate, enrollments, ...rest }: MemberParts): Member {
@@ -183,7 +192,16 @@ function assemble({ records: r, deathDate, enrollments, ...rest }: MemberParts):
     statuses: rest.statuses,
     claims: withIds(r.claims),
     dispensings: [...r.dispensings],
-    observations: [...r.observations],
+    observations: r.observations.map((o, i) =>
+      o.id !== undefined ? { ...o, id: `O${String(i + 1)}` } : o,
+    ),
+    // Present only when some clause aimed at them: members of HEDIS packs stay as they were.
+    ...(r.conditions && r.conditions.length > 0
+      ? { conditions: r.conditions.map((c, i) => ({ id: `D${String(i + 1)}`, ...c })) }
+      : {}),
+    ...(r.orders && r.orders.length > 0
+      ? { orders: r.orders.map((o, i) => ({ id: `R${String(i + 1)}`, ...o })) }
+      : {}),
   };
 }
 
@@ -195,11 +213,21 @@ interface UniformParts {
   enrollments: Member['enrollments'];
   statuses: Member['statuses'];
   records: { claims: Claim[]; observations: Observation[]; dispensings: Dispensing[] };
+  clinical?: UniformClinical;
 }
 
 function toMember(parts: Arbitrary<UniformParts>): Arbitrary<Member> {
   return parts.map(
-    ({ id: memberId, birthDate, sex, deathDate, enrollments, statuses, records: r }): Member => ({
+    ({
+      id: memberId,
+      birthDate,
+      sex,
+      deathDate,
+      enrollments,
+      statuses,
+      records: r,
+      clinical,
+    }): Member => ({
       id: memberId,
       birthDate,
       sex,
@@ -209,6 +237,12 @@ function toMember(parts: Arbitrary<UniformParts>): Arbitrary<Member> {
       claims: r.claims,
       dispensings: r.dispensings,
       observations: r.observations,
+      ...(clinical && clinical.conditions.length > 0
+        ? { conditions: clinical.conditions.map((c, i) => ({ id: `D${String(i + 1)}`, ...c })) }
+        : {}),
+      ...(clinical && clinical.orders.length > 0
+        ? { orders: clinical.orders.map((o, i) => ({ id: `R${String(i + 1)}`, ...o })) }
+        : {}),
     }),
   );
 }

@@ -110,6 +110,10 @@ export const PROBLEM_CODES = {
   'deck/empty': { exit: 2, meaning: 'a deck holds no member records' },
   'deck/unreadable': { exit: 2, meaning: 'a deck file cannot be read' },
   'deck/unwritable': { exit: 2, meaning: 'a deck file or folder cannot be written' },
+  'deck/csv-unsupported': {
+    exit: 2,
+    meaning: 'a member has clinical record fields a CSV deck cannot carry (use JSON Lines)',
+  },
   'deck/invalid-json': { exit: 2, meaning: 'a line of a JSON Lines file is not valid JSON' },
   'deck/malformed-row': { exit: 2, meaning: 'a CSV row does not parse or has the wrong fields' },
   'deck/missing-column': { exit: 2, meaning: 'a CSV header lacks a required column' },

@@ -191,6 +191,65 @@ export function fuzzInput(seeds: readonly Buffer[]): fc.Arbitrary<Uint8Array> {
   );
 }
 
+/**
+ * A member with every clinical record field (contract.md, "Clinical record fields"): a seed of the
+ * member JSON and JSON Lines loaders (a CSV deck cannot carry it).
+ */
+const CLINICAL_MEMBER = {
+  id: 'F900',
+  birthDate: '1960-05-01',
+  sex: 'F',
+  claims: [
+    {
+      id: 'E1',
+      date: '2025-03-02',
+      endDate: '2025-03-05',
+      setting: 'inpatient-acute',
+      codes: [
+        { system: 'SNOMEDCT', code: '183452005' },
+        { system: 'SNOMEDCT', code: '428361000124107', role: 'discharge-disposition' },
+      ],
+      kind: 'encounter',
+      status: 'finished',
+      doNotPerform: false,
+    },
+  ],
+  observations: [
+    {
+      id: 'O1',
+      date: '2025-06-01',
+      endDate: '2025-06-02',
+      code: { system: 'LOINC', code: '71802-3' },
+      valueCode: { system: 'SNOMEDCT', code: '160734000' },
+      status: 'final',
+      category: ['survey'],
+    },
+  ],
+  conditions: [
+    {
+      id: 'D1',
+      onset: '2019-04-10',
+      abatement: '2025-02-01',
+      codes: [{ system: 'ICD10CM', code: 'C18.9' }],
+      clinicalStatus: 'resolved',
+      verificationStatus: 'confirmed',
+      category: ['problem-list-item'],
+    },
+  ],
+  orders: [
+    {
+      id: 'R1',
+      kind: 'medication',
+      date: '2025-01-15',
+      daysSupply: 90,
+      codes: [{ system: 'RXNORM', code: '617312' }],
+      status: 'active',
+      intent: 'order',
+      doNotPerform: true,
+    },
+  ],
+};
+
 /** The members the deck seeds are written from: the repository's member fixtures. */
 function fixtureMembers(): Member[] {
   const dir = repoFile('fixtures/members');
@@ -306,7 +365,8 @@ export async function fuzzLoaders(dir: string): Promise<Record<LoaderName, FuzzL
       seeds: readFileSync(join(seedJsonl, 'members.jsonl'), 'utf8')
         .split('\n')
         .filter((l) => l !== '')
-        .map((l) => Buffer.from(JSON.stringify(JSON.parse(l), null, 2))),
+        .map((l) => Buffer.from(JSON.stringify(JSON.parse(l), null, 2)))
+        .concat(Buffer.from(JSON.stringify(CLINICAL_MEMBER, null, 2))),
       load: (bytes, strict) => {
         writeFileSync(memberFile, bytes);
         return Promise.resolve(readMemberFile(memberFile, { strict }));
@@ -314,7 +374,10 @@ export async function fuzzLoaders(dir: string): Promise<Record<LoaderName, FuzzL
     },
     'member JSONL deck': {
       name: 'member JSONL deck',
-      seeds: [readFileSync(join(seedJsonl, 'members.jsonl'))],
+      seeds: [
+        readFileSync(join(seedJsonl, 'members.jsonl')),
+        Buffer.from(`${JSON.stringify(CLINICAL_MEMBER)}\n`),
+      ],
       load: (bytes, keepGoing) => {
         writeFileSync(jsonlDeck, bytes);
         return readAll(openDeck(jsonlDeck, { keepGoing, onSkip: skip }).members());

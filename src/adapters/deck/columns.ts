@@ -98,6 +98,31 @@ export const DECK_TABLES = {
   expected: OUTCOMES_TABLE,
 } as const;
 
+/**
+ * What a CSV deck cannot carry: the clinical record fields of the member record (contract.md,
+ * "Clinical record fields"). A member with any of them is refused by the CSV writer, and a CSV
+ * deck with a table or a column meant for them is refused by the reader (never read with the
+ * field dropped): such members go in a JSON Lines deck.
+ */
+export const CSV_UNSUPPORTED = {
+  files: ['conditions.csv', 'orders.csv'],
+  columns: {
+    'claims.csv': ['kind', 'status', 'do_not_perform', 'role', 'code_role'],
+    'observations.csv': [
+      'id',
+      'observation_id',
+      'end_date',
+      'status',
+      'category',
+      'value_code',
+      'value_code_system',
+    ],
+  },
+} as const satisfies {
+  files: readonly string[];
+  columns: Readonly<Record<string, readonly string[]>>;
+};
+
 /** Separates the modifiers of one code in the `modifiers` column, e.g. `LT;59`. */
 export const MODIFIER_SEPARATOR = ';';
 

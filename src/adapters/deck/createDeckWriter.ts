@@ -21,6 +21,7 @@ import { csvLine, numberText } from './_internals/csvText.ts';
 import { FileSink } from './_internals/fileSink.ts';
 import { OutcomeCsvSink } from './_internals/outcomeCsvSink.ts';
 import { errorMessage } from './_internals/report.ts';
+import { csvWriteProblem } from './_internals/csvUnsupported.ts';
 
 /** Writes a fixture deck member by member; `close` must be awaited to finish the files. */
 export interface DeckWriter {
@@ -59,7 +60,9 @@ interface DeckFiles {
  * `dir` as it was: `abort` (also run if the process exits before `close`) removes the staging folder.
  *
  * A member the CSV format cannot represent (two claims with one id, a claim without codes, a
- * modifier containing `;` or empty) or an outcome of another member makes `write` throw.
+ * modifier containing `;` or empty) or an outcome of another member makes `write` throw; a member
+ * with clinical record fields (conditions, orders, a claim status...) makes a CSV deck's `write`
+ * throw a `deck/csv-unsupported` problem naming the member and the field.
  *
  * @example
  * const writer = createDeckWriter('out/deck', 'csv');
@@ -242,6 +245,8 @@ class CsvDeckWriter implements DeckFiles {
   async write(member: Member, expected: readonly ExpectedOutcome[]): Promise<void> {
     await this.writeHeaders();
     checkExpected(member, expected);
+    const unsupported = csvWriteProblem(member);
+    if (unsupported) throw new MeasurecheckError([unsupported]);
     const id = member.id;
     const claimRows = claimLines(member);
     await this.members.write(csvLine([id, member.birthDate, member.sex, member.deathDate ?? '']));

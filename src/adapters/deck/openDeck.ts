@@ -2,8 +2,9 @@ import { basename, extname, join } from 'node:path';
 import { MeasurecheckError } from '../../model/problem.ts';
 import type { Problem } from '../../model/problem.ts';
 import { entryExists, fileProblem, folderProblem } from '../../model/textFile.ts';
-import { DECK_FILES, DECK_TABLES, PARTIAL_MARKERS } from './columns.ts';
+import { CSV_UNSUPPORTED, DECK_FILES, DECK_TABLES, PARTIAL_MARKERS } from './columns.ts';
 import { csvDeckMembers, csvMemberLines } from './_internals/csvDeck.ts';
+import { csvFileProblem } from './_internals/csvUnsupported.ts';
 import { jsonlDeckMembers } from './_internals/jsonlDeck.ts';
 import { csvOutcomeRows, jsonlOutcomeRows } from './_internals/outcomeRows.ts';
 import type { OutcomeRow } from './_internals/outcomeRows.ts';
@@ -87,6 +88,12 @@ export function openDeck(path: string, options: DeckReadOptions = {}): Deck {
   for (const table of tables) {
     const file = join(path, table);
     if (entryExists(file)) checkFile(file);
+  }
+  if (hasCsv) {
+    for (const table of CSV_UNSUPPORTED.files) {
+      const file = join(path, table);
+      if (entryExists(file)) throw usage(csvFileProblem(file));
+    }
   }
   const expectedFile = findExpected(path);
   const expectedRows = (reporter: ReturnType<typeof createReporter>) =>

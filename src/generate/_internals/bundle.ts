@@ -1,7 +1,13 @@
 import { addDays, daysBetween, maxDate, minDate } from '../../model/calendarDate.ts';
 import type { IsoDate } from '../../model/calendarDate.ts';
-import type { Dispensing, Enrollment, Observation } from '../../model/member.ts';
+import type { Condition, Dispensing, Enrollment, Observation, Order } from '../../model/member.ts';
 import type { ClaimDraft } from './claims.ts';
+
+/** A condition before it gets its id (ids are given by position, as for claims). */
+export type ConditionDraft = Omit<Condition, 'id'>;
+
+/** An order before it gets its id. */
+export type OrderDraft = Omit<Order, 'id'>;
 
 /** An inclusive span of dates. */
 export interface Span {
@@ -17,6 +23,9 @@ export interface Bundle {
   readonly claims: readonly ClaimDraft[];
   readonly observations: readonly Observation[];
   readonly dispensings: readonly Dispensing[];
+  /** Conditions and orders, only for clauses that read them (absent, not empty, otherwise). */
+  readonly conditions?: readonly ConditionDraft[];
+  readonly orders?: readonly OrderDraft[];
   /**
    * Event clauses whose records the bundle places on purpose (the clause an onOrAfter counts, the
    * fill events of a coverage clause): a focused member's prerequisite records for them are left
@@ -36,28 +45,37 @@ export function merge(bundles: readonly Bundle[]): Bundle {
   const provides = [...new Set(bundles.flatMap((x) => x.provides ?? []))];
   const deathDate = bundles.find((x) => x.deathDate !== undefined)?.deathDate;
   const gaps = bundles.flatMap((x) => x.pharmacyGaps ?? []);
+  const conditions = bundles.flatMap((x) => x.conditions ?? []);
+  const orders = bundles.flatMap((x) => x.orders ?? []);
   return {
     claims: bundles.flatMap((x) => x.claims),
     observations: bundles.flatMap((x) => x.observations),
     dispensings: bundles.flatMap((x) => x.dispensings),
+    ...(conditions.length > 0 ? { conditions } : {}),
+    ...(orders.length > 0 ? { orders } : {}),
     ...(provides.length > 0 ? { provides } : {}),
     ...(deathDate !== undefined ? { deathDate } : {}),
     ...(gaps.length > 0 ? { pharmacyGaps: gaps } : {}),
   };
 }
 
-/** The dates of every record of a bundle, in record order (claims, observations, dispensings). */
+/**
+ * The dates of every record of a bundle, in record order (claims, observations, dispensings,
+ * conditions' onsets, orders).
+ */
 export function recordDates(bundle: Bundle): IsoDate[] {
   return [
     ...bundle.claims.map((c) => c.date),
     ...bundle.observations.map((o) => o.date),
     ...bundle.dispensings.map((d) => d.date),
+    ...(bundle.conditions ?? []).map((c) => c.onset),
+    ...(bundle.orders ?? []).map((o) => o.date),
   ];
 }
 
 /**
  * The bundle with its records moved to `dates` (in the order of `recordDates`, cycling when
- * shorter); a claim keeps the length of its stay.
+ * shorter); a claim, an observation and a condition keep the length of their span.
  */
 export function redate(bundle: Bundle, dates: readonly IsoDate[]): Bundle {
   if (dates.length === 0) return bundle;
@@ -68,9 +86,26 @@ export function redate(bundle: Bundle, dates: readonly IsoDate[]): Bundle {
     const stay = c.endDate !== undefined ? daysBetween(c.date, c.endDate) : undefined;
     return { ...c, date, ...(stay !== undefined ? { endDate: addDays(date, stay) } : {}) };
   });
-  const observations = bundle.observations.map((o) => ({ ...o, date: next() }));
+  const observations = bundle.observations.map((o): Observation => {
+    const date = next();
+    const span = o.endDate !== undefined ? daysBetween(o.date, o.endDate) : undefined;
+    return { ...o, date, ...(span !== undefined ? { endDate: addDays(date, span) } : {}) };
+  });
   const dispensings = bundle.dispensings.map((d) => ({ ...d, date: next() }));
-  return { ...bundle, claims, observations, dispensings };
+  const conditions = bundle.conditions?.map((c): ConditionDraft => {
+    const onset = next();
+    const span = c.abatement !== undefined ? daysBetween(c.onset, c.abatement) : undefined;
+    return { ...c, onset, ...(span !== undefined ? { abatement: addDays(onset, span) } : {}) };
+  });
+  const orders = bundle.orders?.map((o) => ({ ...o, date: next() }));
+  return {
+    ...bundle,
+    claims,
+    observations,
+    dispensings,
+    ...(conditions ? { conditions } : {}),
+    ...(orders ? { orders } : {}),
+  };
 }
 
 /**

@@ -3,7 +3,8 @@ import type { IsoDate } from '../../model/calendarDate.ts';
 import type { Code } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
 import type { Bundle } from './bundle.ts';
-import { EMPTY } from './bundle.ts';
+import { EMPTY, merge } from './bundle.ts';
+import { countingClinicalRecord, readsClinical } from './clinical.ts';
 import { acceptedSettings, noiseCodes } from './codes.ts';
 import { ndcFor } from './dispensings.ts';
 
@@ -20,6 +21,7 @@ export function countingRecord(
   e: EventBoundary,
   date: IsoDate,
 ): Bundle | undefined {
+  if (readsClinical(e)) return countingClinicalRecord(e, date);
   const setting = acceptedSettings(e)[0];
   if (e.records.includes('claims') && setting !== undefined) {
     const code: Code | undefined = e.settingsOnly
@@ -83,9 +85,5 @@ export function prerequisiteRecords(b: MeasureBoundaries, e: EventBoundary): Bun
     if (!record) return undefined;
     parts.push(record);
   }
-  return {
-    claims: parts.flatMap((p) => p.claims),
-    observations: parts.flatMap((p) => p.observations),
-    dispensings: parts.flatMap((p) => p.dispensings),
-  };
+  return merge(parts);
 }

@@ -16,6 +16,8 @@ import { EMPTY, merge } from './bundle.ts';
 import { oneOrMore, pick, sometimes } from './choice.ts';
 import { acceptedSettings } from './codes.ts';
 import { dateNear } from './dates.ts';
+import { clinicalReading, readingsOn } from './clinical.ts';
+import type { ReadingDraft } from './clinical.ts';
 import { anchorRecords, offsetFromAnchor } from './onOrAfter.ts';
 
 /** How far outside a window the non-edge dates of aimed records may fall. */
@@ -38,14 +40,22 @@ export function aimedReadings(
   const accepted = acceptedSettings(r);
   const rejected = SETTINGS.filter((s) => !accepted.includes(s));
   const valueSets = r.valueSets.filter((vs) => r.codes.some((c) => c.valueSet === vs));
-  const observation = (vs: string, setting: Arbitrary<Setting | undefined>) =>
-    fc
-      .record({
-        code: fc.constantFrom(...r.codes.filter((c) => c.valueSet === vs)),
-        value: valueFor(b, vs),
-        setting,
-      })
-      .map(({ code, value, setting: s }) => build(code, value, s));
+  const observation = (
+    vs: string,
+    setting: Arbitrary<Setting | undefined>,
+    value: Arbitrary<number | undefined> = valueFor(b, vs),
+  ) =>
+    clinicalReading(
+      r,
+      vs,
+      fc
+        .record({
+          code: fc.constantFrom(...r.codes.filter((c) => c.valueSet === vs)),
+          value,
+          setting,
+        })
+        .map(({ code, value, setting: s }) => build(code, value, s)),
+    );
   const allowed = readingSetting(accepted, rejected);
   // One day's observations: none, one or two of each value set a test names on its own (CBP's
   // systolic and diastolic), and none, one or two of those the tests read together (GSD's HbA1c
@@ -61,7 +71,7 @@ export function aimedReadings(
       ...slots.map((slot) =>
         fc.oneof(
           { withCrossShrink: true },
-          { arbitrary: fc.constant<Omit<Observation, 'date'>[]>([]), weight: 1 },
+          { arbitrary: fc.constant<ReadingDraft[]>([]), weight: 1 },
           { arbitrary: oneOrMore(slot, 2), weight: 8 },
         ),
       ),
@@ -130,11 +140,34 @@ export function aimedReadings(
           anchor: a.bundle,
         }))
     : edge.map((date) => ({ date, anchor: EMPTY }));
-  return fc
+  // mostRecentDate all: a more recent day with only some of the value sets, in an accepted
+  // setting, so the most recent day of any reading and the most recent day of all differ; often
+  // just after a day with every value set at passing values, the day `all` then reads.
+  const passing = (vs: string) => {
+    const values = r.tests
+      .filter((t) => t.valueSet === vs)
+      .flatMap((t) => t.values.filter((v) => passesThreshold(v, t.comparator, t.threshold)));
+    return pick(values);
+  };
+  const complete = fc.tuple(...named.map((vs) => observation(vs, allowed, passing(vs))));
+  const partial =
+    r.clinical?.mostRecentDate === 'all' && valueSets.length > 1
+      ? sometimes(
+          fc.record({
+            ahead: fc.constantFrom(1, 14),
+            observations: oneOrMore(
+              fc.oneof(...valueSets.map((vs) => observation(vs, allowed))),
+              2,
+            ),
+            complete: fc.option(complete, { nil: undefined }),
+          }),
+          0.6,
+        )
+      : undefined;
+  const arbitrary = fc
     .record({ when, latest: day, older, newer, decoy })
     .map(({ when: w, latest, older: o, newer: n, decoy: d }) => {
-      const on = (date: IsoDate, list: readonly Omit<Observation, 'date'>[]) =>
-        list.map((x): Observation => ({ date, ...x }));
+      const on = readingsOn;
       const observations = [
         ...on(w.date, latest),
         ...(o ? on(addDays(w.date, -o.back), o.observations) : []),
@@ -145,6 +178,20 @@ export function aimedReadings(
       ];
       return merge([w.anchor, { ...EMPTY, observations }]);
     });
+  if (!partial) return arbitrary;
+  return fc.tuple(arbitrary, partial).map(([bundle, p]) => {
+    const latest = bundle.observations
+      .map((o) => o.date)
+      .sort()
+      .at(-1);
+    if (!p || latest === undefined) return bundle;
+    const day = p.complete ? addDays(latest, 1) : latest;
+    return merge([
+      bundle,
+      { ...EMPTY, observations: readingsOn(day, p.complete ?? []) },
+      { ...EMPTY, observations: readingsOn(addDays(day, p.ahead), p.observations) },
+    ]);
+  });
 }
 
 /** A near-miss code with the unit of the value set it is near, as a real result would have. */

@@ -5,6 +5,15 @@ import type { Bundle } from './bundle.ts';
 import { EMPTY, merge, recordDates, redate } from './bundle.ts';
 import { oneOrMore, preferFirst } from './choice.ts';
 import { aimedClaims, noiseClaims } from './claims.ts';
+import {
+  aimedConditions,
+  aimedOrders,
+  clinicalClaims,
+  clinicalObservations,
+  conditionBundle,
+  orderBundle,
+  readsClinical,
+} from './clinical.ts';
 import type { ClaimDraft } from './claims.ts';
 import { aimedDispensings } from './dispensings.ts';
 import { aimedFills } from './fills.ts';
@@ -171,10 +180,36 @@ function joined(bundles: readonly Bundle[], how: 'apart' | 'same-day' | 'one-cla
  * records of the clause its onOrAfter names when it has one.
  */
 function forEvent(b: MeasureBoundaries, e: EventBoundary): Arbitrary<Bundle> | undefined {
+  if (readsClinical(e)) return clinicalEvent(b, e);
   const claims = aimedClaims(b, e)?.map((c): Bundle => ({ ...EMPTY, claims: c }));
   const observations = aimedObservations(e)?.map((o): Bundle => ({ ...EMPTY, observations: o }));
   const dispensings = aimedDispensings(b, e)?.map((d): Bundle => ({ ...EMPTY, dispensings: d }));
   const own = preferFirst([claims, 3], [dispensings, 2], [observations, 1]);
+  if (!own || !e.onOrAfter) return own;
+  return anchoredBundle(b, e.onOrAfter, e.window, own);
+}
+
+/**
+ * `forEvent` for a clause that reads clinical record fields or conditions and orders: the same
+ * claims, observations and dispensings, with those fields aimed at, and conditions and orders.
+ */
+function clinicalEvent(b: MeasureBoundaries, e: EventBoundary): Arbitrary<Bundle> | undefined {
+  const claims = aimedClaims(b, e);
+  const observations = aimedObservations(e);
+  const c = claims && clinicalClaims(e, claims).map((x): Bundle => ({ ...EMPTY, claims: x }));
+  const o =
+    observations &&
+    clinicalObservations(b, e, observations).map((x): Bundle => ({ ...EMPTY, observations: x }));
+  const dispensings = aimedDispensings(b, e)?.map((d): Bundle => ({ ...EMPTY, dispensings: d }));
+  const conditions = aimedConditions(b, e)?.map(conditionBundle);
+  const orders = aimedOrders(b, e)?.map(orderBundle);
+  const own = preferFirst(
+    [claims ? c : undefined, 3],
+    [conditions, 3],
+    [orders, 3],
+    [dispensings, 2],
+    [o, 2],
+  );
   if (!own || !e.onOrAfter) return own;
   return anchoredBundle(b, e.onOrAfter, e.window, own);
 }

@@ -4,6 +4,7 @@ import type { Problem } from '../../../model/problem.ts';
 import type { DeckTable } from '../columns.ts';
 import { csvRecords } from './csvRecords.ts';
 import type { Reporter } from './report.ts';
+import { csvColumnProblems } from './csvUnsupported.ts';
 
 /** One data row of a CSV table, read by column name. */
 export interface CsvRow {
@@ -115,6 +116,7 @@ function headerProblems(
       });
     });
   }
+  problems.push(...csvColumnProblems(table.file, columns, file, line));
   problems.push(...(options.checkHeader?.(columns, file, line) ?? []));
   return problems;
 }
