@@ -18,8 +18,10 @@ export function formatGenerateSummary(
   ];
   const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
   const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
+  // A measure without product lines has one row and no product-line column.
+  const lined = r.summary.some((s) => s.productLine !== undefined);
   const header = [
-    'product line',
+    ...(lined ? ['product line'] : []),
     'initial population',
     'denominator',
     'excluded',
@@ -29,7 +31,7 @@ export function formatGenerateSummary(
   const pct = (x: number, of: number) =>
     `${n(x)} (${of === 0 ? '0' : ((100 * x) / of).toFixed(1)}%)`;
   const rows = r.summary.map((s) => [
-    s.productLine,
+    ...(lined ? [s.productLine ?? ''] : []),
     pct(s.initialPopulation, s.members),
     pct(s.denominator, s.members),
     pct(s.denominatorExclusion, s.members),

@@ -14,7 +14,7 @@ import type { Located } from './compile/located.ts';
 import { duplicateIds } from './compile/duplicateIds.ts';
 import { newScope } from './compile/measureScope.ts';
 import { namedClauses } from './compile/namedClauses.ts';
-import { measureFileRoots } from './clauseTree.ts';
+import { measureClauses, measureFileRoots } from './clauseTree.ts';
 import type { RootPopulation } from './clauseTree.ts';
 
 /** Loads, validates, cross-checks and compiles the rule pack in `dir`. */
@@ -80,7 +80,7 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       title: file.title,
       year: cx.year,
       file: doc.file,
-      productLines: file.productLines,
+      productLines: file.productLines ?? [],
       ...(file.source !== undefined ? { source: file.source } : {}),
       initialPopulation,
       ...(denominator ? { denominator } : {}),
@@ -106,11 +106,12 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       }),
     };
     problems.push(...duplicateIds(measure));
+    if (measure.productLines.length === 0) problems.push(...lineScopesWithoutLines(measure));
     measures.set(file.id, measure);
   }
   checkUnusedDefinitions(cx);
   for (const { file, doc } of source.measures) {
-    for (const line of file.productLines) {
+    for (const line of file.productLines ?? []) {
       if (!source.pack.productLines.includes(line)) {
         problems.push({
           code: 'pack/product-line-not-in-pack',
@@ -142,6 +143,34 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       valueSets: source.valueSets,
     },
   };
+}
+
+/**
+ * A measure without product lines (an eCQM) is asked without one: a clause scoped to product lines,
+ * or an enrollment clause (which reads the product line), cannot be evaluated in it.
+ */
+function lineScopesWithoutLines(measure: CompiledMeasure): Problem[] {
+  const problems: Problem[] = [];
+  for (const clause of measureClauses(measure, { anchors: true })) {
+    const what =
+      clause.productLines !== undefined
+        ? 'has productLines'
+        : clause.kind === 'enrollment'
+          ? 'is an enrollment clause'
+          : undefined;
+    if (what === undefined) continue;
+    problems.push({
+      code: 'pack/no-product-lines',
+      message: `clause ${clause.id} ${what}, but measure ${measure.id} has no product lines`,
+      file: clause.location.file,
+      line: clause.location.line,
+      hint:
+        clause.productLines !== undefined
+          ? 'remove productLines from the clause, or give the measure productLines'
+          : `give measure ${measure.id} productLines, or remove the enrollment clause`,
+    });
+  }
+  return problems;
 }
 
 /** The shared definitions as written, by id; a second definition of an id is a problem. */

@@ -343,7 +343,13 @@ export const measureFileSchema = z
     title: z.string().min(1),
     description: z.string().optional(),
     source: z.string().optional(),
-    productLines: z.array(productLineSchema).min(1),
+    productLines: z
+      .array(productLineSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Product lines the measure is reported for; omitted: none (an eCQM), asked once per member without a product line.',
+      ),
     initialPopulation: clauseSchema,
     denominator: clauseSchema
       .optional()
@@ -399,7 +405,9 @@ export const packFileSchema = z.strictObject({
     .string()
     .min(1)
     .describe('What this pack is and is not (not the licensed specification).'),
-  productLines: z.array(productLineSchema).min(1),
+  productLines: z
+    .array(productLineSchema)
+    .describe('Product lines of the pack; empty for a pack without product lines (eCQMs).'),
   digest: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/, 'expected a content digest such as sha256:<64 hex digits>')

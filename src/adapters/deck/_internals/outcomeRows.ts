@@ -204,7 +204,7 @@ export function outcomeLine(outcome: Outcome, rateIds: readonly string[]): strin
     outcome.memberId,
     outcome.measure,
     String(outcome.year),
-    outcome.productLine,
+    outcome.productLine ?? '',
     String(outcome.initialPopulation),
     String(outcome.denominator),
     String(outcome.denominatorExclusion),
