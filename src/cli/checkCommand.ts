@@ -18,7 +18,7 @@ import { JUnitReporter } from '../report/junitReporter.ts';
 import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { integer, parseYear, positiveInt } from './options.ts';
+import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
@@ -125,7 +125,7 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
 async function check(opts: CheckCliOptions): Promise<number> {
   orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit }));
   const { pack, measure } = orThrow(selectMeasure(opts));
-  const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
+  const productLines = linesToAsk(measure, opts.productLine);
   if (opts.path !== undefined && !/^\d+(?::\d+)*$/.test(opts.path)) {
     throw new MeasurecheckError([
       {
@@ -170,7 +170,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       `--measure ${measure.id}`,
       `--year ${measure.year}`,
       opts.rules !== undefined ? `--rules ${quote(opts.rules)}` : '',
-      `--product-line ${f.productLine}`,
+      f.productLine !== undefined ? `--product-line ${f.productLine}` : '',
       opts.generator !== 'rule-aware' ? `--generator ${opts.generator}` : '',
       typeof opts.againstYear === 'number' ? `--against-year ${opts.againstYear}` : '',
       opts.againstYear === false ? '--no-against-year' : '',
@@ -197,7 +197,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       year: measure.year,
       pack: { id: pack.id, version: pack.version },
       implementation: implementation.label,
-      productLines,
+      productLines: productLines.filter((l) => l !== undefined),
       runs: opts.runs,
       seed,
       generator: opts.generator,

@@ -10,7 +10,7 @@ import type { Member, ProductLine } from '../model/member.ts';
 import { readMemberDeck } from '../model/readMemberDeck.ts';
 import { orThrow } from '../model/problem.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { parseYear } from './options.ts';
+import { linesToAsk, parseYear } from './options.ts';
 
 interface CoverageCliOptions {
   members: string;
@@ -49,7 +49,7 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
       const members = isFixtureDeck(opts.members)
         ? await readFixtureDeck(opts.members)
         : orThrow(readMemberDeck(opts.members));
-      const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
+      const productLines = linesToAsk(measure, opts.productLine);
       const coverage = deckCoverage(measure, members, productLines);
       const missing = coverage.flatMap((c) => c.missing);
       if (opts.json) {

@@ -10,7 +10,7 @@ import type { ProductLine } from '../model/member.ts';
 import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import { formatGenerateSummary } from '../report/generateText.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { integer, parseYear, positiveInt } from './options.ts';
+import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 interface GenerateCliOptions {
   measure: string;
@@ -69,8 +69,9 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
 
 async function generate(opts: GenerateCliOptions): Promise<number> {
   const { pack, measure } = orThrow(selectMeasure(opts));
-  const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
-  if (!measure.productLines.includes(productLines[0] ?? 'commercial')) {
+  const productLines = linesToAsk(measure, opts.productLine);
+  const first = productLines[0];
+  if (first !== undefined && !measure.productLines.includes(first)) {
     throw new MeasurecheckError([
       {
         code: 'usage/product-line',
