@@ -13,13 +13,15 @@ export function formatGenerateSummary(
 ): string {
   const lines = [
     `wrote ${out}: ${n(r.members)} members, ${r.measure} ${String(r.year)} (rule pack ${packId} v${version}), seed ${String(r.seed)}, ${(r.durationMs / 1000).toFixed(1)}s`,
-    '',
-    'where the members land (expected results, by product line):',
   ];
-  const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
-  const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
   // A measure without product lines has one row and no product-line column.
   const lined = r.summary.some((s) => s.productLine !== undefined);
+  lines.push(
+    '',
+    `where the members land (expected results${lined ? ', by product line' : ''}):`,
+  );
+  const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
+  const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
   const header = [
     ...(lined ? ['product line'] : []),
     'initial population',
