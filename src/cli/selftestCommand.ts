@@ -72,7 +72,7 @@ async function selftest(opts: SelfTestCliOptions): Promise<number> {
   const previous = previousMeasure(opts, measure);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(
-    `selftest ${measure.id} ${String(measure.year)} (${pack.id} v${pack.version}), generator ${opts.generator}, ${String(opts.runs)} cases per product line, seed ${String(seed)}\n`,
+    `selftest ${measure.id} ${String(measure.year)} (${pack.id} v${pack.version}), generator ${opts.generator}, ${String(opts.runs)} cases${measure.productLines.length > 0 ? ' per product line' : ''}, seed ${String(seed)}\n`,
   );
   const result = await runSelfTest({
     pack,
