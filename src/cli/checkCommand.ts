@@ -31,6 +31,7 @@ interface CheckCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   runs: number;
   seed?: number;
   path?: string;
@@ -73,6 +74,10 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
         .default('all'),
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option('--runs <n>', 'generated cases per product line', positiveInt, DEFAULT_RUNS)
     .option('--seed <n>', 'seed (printed with every run; default: random)', integer)
     .option(

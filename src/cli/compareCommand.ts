@@ -28,6 +28,7 @@ interface CompareCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   json?: string;
   junit?: string;
   markdown?: string;
@@ -70,6 +71,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
     .option(
       '--rules <dir>',
       'rule pack folder (default: every released shipped rules/hedis/<year>)',
+    )
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
     )
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')

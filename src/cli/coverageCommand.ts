@@ -18,6 +18,7 @@ interface CoverageCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   json?: boolean;
 }
 
@@ -43,6 +44,10 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
         .default('all'),
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option('--json', 'print the coverage as JSON')
     .action(async (opts: CoverageCliOptions) => {
       const { measure } = orThrow(selectMeasure(opts));

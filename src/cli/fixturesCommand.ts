@@ -17,6 +17,7 @@ interface GenerateCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   members: number;
   out: string;
   format: 'csv' | 'jsonl';
@@ -47,6 +48,10 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
         .default('all'),
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option('--members <n>', 'members in the deck', positiveInt, 5000)
     .requiredOption('--out <dir>', 'the deck folder to write')
     .addOption(

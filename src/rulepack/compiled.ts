@@ -27,6 +27,11 @@ export interface CompiledPack {
   /** Every shared definition the pack's files define, by id, in file order. */
   readonly definitionIds: readonly string[];
   readonly valueSets: ReadonlyMap<string, ValueSet>;
+  /**
+   * The FHIR ValueSet Bundle (`--valuesets`) the value sets by OID were read from; absent when the
+   * pack declares none, or was loaded without expanding them (`pack validate`, `pack diff`).
+   */
+  readonly valueSetBundle?: string;
 }
 
 export interface CompiledMeasure {

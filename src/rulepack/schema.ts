@@ -436,6 +436,31 @@ export const packFileSchema = z.strictObject({
 });
 export type PackFile = z.infer<typeof packFileSchema>;
 
+/** OIDs as FHIR and VSAC write them: dotted numbers such as 2.16.840.1.113883.3.464.1003.108.12.1020. */
+export const oidSchema = z
+  .string()
+  .regex(/^[0-2](?:\.(?:0|[1-9]\d*))+$/, 'expected an OID such as 2.16.840.1.113883.3.464.1003.108.12.1020');
+
+export const valueSetsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  valueSets: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).describe('The name clauses use in valueSets.'),
+        oid: oidSchema.describe('The OID of the value set; its codes are read at run time.'),
+        source: z
+          .string()
+          .optional()
+          .describe('Where the expansion comes from (e.g. its VSAC address), for people.'),
+      }),
+    )
+    .min(1)
+    .describe(
+      'Value sets declared by OID: their codes are not in the pack but read from a FHIR ValueSet Bundle given with --valuesets.',
+    ),
+});
+export type ValueSetsFile = z.infer<typeof valueSetsFileSchema>;
+
 export const valueSetRowSchema = z.strictObject({
   value_set: z.string().min(1),
   code_system: codeSystemSchema,
