@@ -11,7 +11,14 @@ import type { ReleaseResult } from '../rulepack/release.ts';
  */
 export function formatValidPack(dir: string, pack: CompiledPack, status: DigestStatus): string {
   const measures = [...pack.measures.values()].map((m) => m.id).join(', ');
-  const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets, ${pack.definitionIds.length} shared definitions`;
+  const byOid = [...pack.valueSets.values()].filter((vs) => vs.oid !== undefined);
+  const oidNote =
+    byOid.length === 0
+      ? ''
+      : pack.valueSetBundle !== undefined
+        ? ` (${byOid.length} by OID, every one found in ${pack.valueSetBundle})`
+        : ` (${byOid.length} by OID, not expanded: pass --valuesets <bundle.json> to check them)`;
+  const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets${oidNote}, ${pack.definitionIds.length} shared definitions`;
   if (status.state === 'released') return `${head}\n  released: ${status.digest}\n`;
   const stale =
     status.state === 'draft' && status.staleManifest

@@ -46,18 +46,16 @@ export function readValueSetBundle(path: string): Result<ValueSetBundle> {
   try {
     json = JSON.parse(text.value);
   } catch (e) {
-    return notBundle(
-      `${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    return notBundle(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!isObject(json) || json['resourceType'] !== 'Bundle') {
     const kind = isObject(json) ? json['resourceType'] : undefined;
     return notBundle(
-      `${file} is not a FHIR Bundle${typeof kind === 'string' ? ` (its resourceType is ${kind})` : ''}`,
+      `not a FHIR Bundle${typeof kind === 'string' ? ` (its resourceType is ${kind})` : ''}`,
     );
   }
   const entries = json['entry'];
-  if (!Array.isArray(entries)) return notBundle(`${file} is a Bundle without entries`);
+  if (!Array.isArray(entries)) return notBundle('a Bundle without entries');
   const byOid = new Map<string, BundleValueSet>();
   let count = 0;
   for (const [i, entry] of entries.entries()) {
@@ -65,14 +63,14 @@ export function readValueSetBundle(path: string): Result<ValueSetBundle> {
     if (!isObject(resource) || resource['resourceType'] !== 'ValueSet') {
       const kind = isObject(resource) ? resource['resourceType'] : undefined;
       return notBundle(
-        `${file}: entry[${String(i)}] is not a ValueSet${typeof kind === 'string' ? ` but a ${kind}` : ''}`,
+        `entry[${String(i)}] is not a ValueSet${typeof kind === 'string' ? ` but a ${kind}` : ''}`,
       );
     }
     count += 1;
     const valueSet = bundleValueSet(resource);
     for (const oid of oidsOf(resource)) if (!byOid.has(oid)) byOid.set(oid, valueSet);
   }
-  if (count === 0) return notBundle(`${file} is a Bundle without ValueSet resources`);
+  if (count === 0) return notBundle('a Bundle without ValueSet resources');
   return ok({ file, path, byOid, valueSets: count });
 }
 
