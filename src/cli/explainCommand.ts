@@ -42,8 +42,6 @@ export function registerExplainCommand(program: Command, setExit: (code: number)
     .option('--strict', 'reject unknown fields in the member record')
     .action((opts: ExplainOptions) => {
       const { pack, measure } = orThrow(selectMeasure(opts));
-      const member = readMemberFile(opts.member, { strict: opts.strict ?? false });
-      if (!member.ok) throw new MeasurecheckError(member.problems);
       const line = opts.productLine;
       if (line === undefined && measure.productLines.length > 0) {
         throw new MeasurecheckError([
@@ -55,6 +53,8 @@ export function registerExplainCommand(program: Command, setExit: (code: number)
         ]);
       }
       const lines = linesToAsk(measure, line ?? 'all');
+      const member = readMemberFile(opts.member, { strict: opts.strict ?? false });
+      if (!member.ok) throw new MeasurecheckError(member.problems);
       const evaluation = evaluateMeasure(
         measure,
         {
