@@ -84,7 +84,7 @@ describe('a measure without product lines', () => {
       enrolled,
       'measures/scr.yaml',
       '  age: { min: 50, max: 75, asOf: MY-12-31 }\n',
-      '  all:\n    - { id: scr-age, age: { min: 50, max: 75, asOf: MY-12-31 } }\n    - id: scr-enrolled\n      enrollment: { periods: [{ from: MY-01-01, to: MY-12-31 }] }\n',
+      '  all:\n    - { id: scr-age, age: { min: 50, max: 75, asOf: MY-12-31 } }\n    - id: scr-enrolled\n      enrollment: { periods: [{ from: MY-01-01, to: MY-12-31 }], allowance: { gaps: 0 } }\n',
     );
     const again = loadPack(enrolled);
     expect(again.ok ? [] : again.problems.map((p) => p.code)).toContain('pack/no-product-lines');
