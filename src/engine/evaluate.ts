@@ -75,7 +75,10 @@ export function evaluateMeasure(
       trace: {
         ...header,
         ...(line !== undefined ? { notReportedFor: line } : {}),
-        initialPopulation: scope, rates: [], strata: [] },
+        initialPopulation: scope,
+        rates: [],
+        strata: [],
+      },
     };
   }
 

@@ -135,7 +135,7 @@ export interface CheckResult {
   /** Set when the implementation could not be run any more; results so far are kept. */
   readonly aborted?: {
     /** Undefined for a measure without product lines. */
-  readonly productLine: ProductLine | undefined;
+    readonly productLine: ProductLine | undefined;
     readonly message: string;
     readonly stderr?: string;
   };
@@ -147,7 +147,7 @@ export interface CheckResult {
     readonly reason: StopReason;
     readonly message: string;
     /** Undefined for a measure without product lines. */
-  readonly productLine: ProductLine | undefined;
+    readonly productLine: ProductLine | undefined;
     readonly afterMs: number;
   };
   /**

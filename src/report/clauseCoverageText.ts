@@ -16,9 +16,7 @@ export function formatCoverage(coverage: readonly ClauseCoverage[]): string[] {
     const head = c.productLine !== undefined ? `${c.productLine}: ` : '';
     const exercised = c.outcomes - c.missing.length;
     if (c.missing.length === 0) {
-      out.push(
-        `${head}all ${c.outcomes} clause outcomes exercised (${c.members} members)`,
-      );
+      out.push(`${head}all ${c.outcomes} clause outcomes exercised (${c.members} members)`);
       continue;
     }
     out.push(

@@ -16,10 +16,7 @@ export function formatGenerateSummary(
   ];
   // A measure without product lines has one row and no product-line column.
   const lined = r.summary.some((s) => s.productLine !== undefined);
-  lines.push(
-    '',
-    `where the members land (expected results${lined ? ', by product line' : ''}):`,
-  );
+  lines.push('', `where the members land (expected results${lined ? ', by product line' : ''}):`);
   const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
   const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
   const header = [

@@ -78,7 +78,8 @@ export function packChangeMessage(change: PackChange): string {
       return `value set ${change.valueSet ?? ''} ${verb} (${what})${valueSetUsedBy(d.users)}`;
     }
     case 'value-set-oid': {
-      const side = (oid: string | undefined) => (oid !== undefined ? `OID ${oid}` : 'codes in the pack');
+      const side = (oid: string | undefined) =>
+        oid !== undefined ? `OID ${oid}` : 'codes in the pack';
       return `value set ${change.valueSet ?? ''}: ${side(d.from)} became ${side(d.to)}${valueSetUsedBy(d.users)}`;
     }
     case 'value-set-codes': {

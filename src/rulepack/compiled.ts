@@ -193,5 +193,7 @@ export function isAskedFor(
   measure: { readonly productLines: readonly ProductLine[] },
   line: ProductLine | undefined,
 ): boolean {
-  return line === undefined ? measure.productLines.length === 0 : measure.productLines.includes(line);
+  return line === undefined
+    ? measure.productLines.length === 0
+    : measure.productLines.includes(line);
 }

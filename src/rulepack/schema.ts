@@ -439,7 +439,10 @@ export type PackFile = z.infer<typeof packFileSchema>;
 /** OIDs as FHIR and VSAC write them: dotted numbers such as 2.16.840.1.113883.3.464.1003.108.12.1020. */
 export const oidSchema = z
   .string()
-  .regex(/^[0-2](?:\.(?:0|[1-9]\d*))+$/, 'expected an OID such as 2.16.840.1.113883.3.464.1003.108.12.1020');
+  .regex(
+    /^[0-2](?:\.(?:0|[1-9]\d*))+$/,
+    'expected an OID such as 2.16.840.1.113883.3.464.1003.108.12.1020',
+  );
 
 export const valueSetsFileSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -61,5 +61,7 @@ function differs(
   const a = evaluateMeasure(original, request, member).outcome;
   const b = evaluateMeasure(mutant, request, member).outcome;
   const d = compareOutcomes(a, b);
-  return d ? [request.productLine, d.population].filter((x) => x !== undefined).join(' ') : undefined;
+  return d
+    ? [request.productLine, d.population].filter((x) => x !== undefined).join(' ')
+    : undefined;
 }
