@@ -25,6 +25,8 @@ export interface OidDeclaration {
   readonly line: number;
   /** The bundle its codes were read from; absent while it is not expanded. */
   readonly expandedFrom?: string;
+  /** Codes of the bundle's ValueSet in code systems measurecheck does not carry: left out. */
+  readonly skippedCodes?: number;
 }
 
 /**

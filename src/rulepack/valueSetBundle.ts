@@ -103,7 +103,11 @@ export function expandOidValueSets(
     }
     out.set(name, {
       ...vs,
-      oid: { ...vs.oid, expandedFrom: bundle.file },
+      oid: {
+        ...vs.oid,
+        expandedFrom: bundle.file,
+        skippedCodes: [...found.skipped.values()].reduce((a, b) => a + b, 0),
+      },
       codes: found.codes,
       display: found.display,
       size: found.size,
