@@ -130,7 +130,7 @@ describe('a measure without product lines', () => {
     const members = readFileSync('fixtures/decks/no-product-lines-jsonl/members.jsonl', 'utf8');
     rmSync(deck, { recursive: true, force: true });
     mkdirSync(deck);
-    writeFileSync(join(deck, 'members.jsonl'), members.split('\n')[0] + '\n');
+    writeFileSync(join(deck, 'members.jsonl'), `${members.split('\n')[0] ?? ''}\n`);
     writeFileSync(
       join(deck, 'expected.jsonl'),
       '{"memberId":"N1","measure":"SCR","year":2025,"productLine":"commercial","initialPopulation":true,"denominator":true,"denominatorExclusion":false,"numerator":true}\n',
