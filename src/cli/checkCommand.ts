@@ -131,6 +131,8 @@ async function check(opts: CheckCliOptions): Promise<number> {
   orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit }));
   const { pack, measure } = orThrow(selectMeasure(opts));
   const productLines = linesToAsk(measure, opts.productLine);
+  if (opts.againstProductLine !== undefined)
+    linesToAsk(measure, opts.againstProductLine, '--against-product-line');
   if (opts.path !== undefined && !/^\d+(?::\d+)*$/.test(opts.path)) {
     throw new MeasurecheckError([
       {

@@ -48,14 +48,15 @@ export function parseVersion(value: string): string {
 export function linesToAsk(
   measure: CompiledMeasure,
   option: ProductLine | 'all',
+  flag = '--product-line',
 ): readonly (ProductLine | undefined)[] {
   if (option === 'all') return requestLines(measure);
   if (measure.productLines.length === 0) {
     throw new MeasurecheckError([
       {
         code: 'usage/no-product-lines',
-        message: `${measure.id} has no product lines: --product-line ${option} does not apply to it`,
-        hint: `leave out --product-line: ${measure.id} is evaluated once per member`,
+        message: `${measure.id} has no product lines: ${flag} ${option} does not apply to it`,
+        hint: `leave out ${flag}: ${measure.id} is evaluated once per member`,
       },
     ]);
   }
