@@ -2,6 +2,7 @@ import type { Member, ProductLine } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { Request } from '../model/request.ts';
 import { clauseChildren } from '../rulepack/clauseTree.ts';
+import { isAskedFor } from '../rulepack/compiled.ts';
 import type { ClauseKindName, CompiledClause, CompiledMeasure } from '../rulepack/compiled.ts';
 import { age } from './clauses/age.ts';
 import { coverage } from './clauses/coverage.ts';
@@ -51,9 +52,7 @@ export function evaluateMeasure(
     memberId: member.id,
   };
   // A measure without product lines is asked without one; one with product lines, for one of them.
-  const reported =
-    line === undefined ? measure.productLines.length === 0 : measure.productLines.includes(line);
-  if (!reported) {
+  if (!isAskedFor(measure, line)) {
     const scope: ClauseTrace = {
       id: `${measure.id.toLowerCase()}-product-lines`,
       kind: 'all',
