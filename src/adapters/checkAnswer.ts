@@ -29,7 +29,7 @@ export function checkAnswer(c: Case, value: unknown, raw?: string): CaseAnswer {
 
 function echoProblems(
   c: Case,
-  outcome: { memberId: string; measure: string; year: number; productLine: string },
+  outcome: { memberId: string; measure: string; year: number; productLine?: string | undefined },
 ): string[] {
   const expected = {
     memberId: c.member.id,
@@ -41,8 +41,10 @@ function echoProblems(
   for (const key of ['memberId', 'measure', 'year', 'productLine'] as const) {
     if (outcome[key] !== expected[key]) {
       const whose = key === 'memberId' ? "the member's id" : "the request's";
+      const want = expected[key];
+      const got = outcome[key];
       problems.push(
-        `${key}: expected ${JSON.stringify(expected[key])} (${whose}), received ${JSON.stringify(outcome[key])}`,
+        `${key}: expected ${want === undefined ? 'none' : JSON.stringify(want)} (${whose}), received ${got === undefined ? 'none' : JSON.stringify(got)}`,
       );
     }
   }

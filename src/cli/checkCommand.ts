@@ -18,7 +18,7 @@ import { JUnitReporter } from '../report/junitReporter.ts';
 import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { integer, parseYear, positiveInt } from './options.ts';
+import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
@@ -31,6 +31,7 @@ interface CheckCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   runs: number;
   seed?: number;
   path?: string;
@@ -73,6 +74,10 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
         .default('all'),
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option('--runs <n>', 'generated cases per product line', positiveInt, DEFAULT_RUNS)
     .option('--seed <n>', 'seed (printed with every run; default: random)', integer)
     .option(
@@ -125,7 +130,9 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
 async function check(opts: CheckCliOptions): Promise<number> {
   orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit }));
   const { pack, measure } = orThrow(selectMeasure(opts));
-  const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
+  const productLines = linesToAsk(measure, opts.productLine);
+  if (opts.againstProductLine !== undefined)
+    linesToAsk(measure, opts.againstProductLine, '--against-product-line');
   if (opts.path !== undefined && !/^\d+(?::\d+)*$/.test(opts.path)) {
     throw new MeasurecheckError([
       {
@@ -170,7 +177,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       `--measure ${measure.id}`,
       `--year ${measure.year}`,
       opts.rules !== undefined ? `--rules ${quote(opts.rules)}` : '',
-      `--product-line ${f.productLine}`,
+      f.productLine !== undefined ? `--product-line ${f.productLine}` : '',
       opts.generator !== 'rule-aware' ? `--generator ${opts.generator}` : '',
       typeof opts.againstYear === 'number' ? `--against-year ${opts.againstYear}` : '',
       opts.againstYear === false ? '--no-against-year' : '',
@@ -197,7 +204,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       year: measure.year,
       pack: { id: pack.id, version: pack.version },
       implementation: implementation.label,
-      productLines,
+      productLines: productLines.filter((l) => l !== undefined),
       runs: opts.runs,
       seed,
       generator: opts.generator,

@@ -18,7 +18,7 @@ import { formatCompareJUnit } from '../report/compareJUnit.ts';
 import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
 import { formatCompareText } from '../report/compareText.ts';
 import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
-import { integer, parseYear, positiveInt } from './options.ts';
+import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 interface CompareCliOptions {
   fixtures: string;
@@ -28,6 +28,7 @@ interface CompareCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   json?: string;
   junit?: string;
   markdown?: string;
@@ -70,6 +71,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
     .option(
       '--rules <dir>',
       'rule pack folder (default: every released shipped rules/hedis/<year>)',
+    )
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
     )
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
@@ -125,6 +130,14 @@ async function compare(opts: CompareCliOptions): Promise<number> {
     ...(opts.strict === true ? { strict: true } : {}),
   });
   const productLines = opts.productLine === 'all' ? undefined : [opts.productLine];
+  if (productLines !== undefined && opts.measure !== undefined) {
+    // --product-line for a measure without product lines is a usage error.
+    for (const pack of packs) {
+      const measure = pack.measures.get(opts.measure);
+      if (measure && (opts.year === undefined || pack.year === opts.year))
+        linesToAsk(measure, opts.productLine);
+    }
+  }
   const requestsWithoutExpected =
     deck.expectedFile === undefined ? defaultRequests(opts, packs, productLines) : [];
   const progress = opts.progress !== false && process.stderr.isTTY;
@@ -245,9 +258,9 @@ function defaultRequests(
       },
     ]);
   }
-  return (productLines ?? measure.productLines).map((productLine) => ({
+  return linesToAsk(measure, productLines?.[0] ?? 'all').map((productLine) => ({
     measure: measure.id,
     year,
-    productLine,
+    ...(productLine !== undefined ? { productLine } : {}),
   }));
 }

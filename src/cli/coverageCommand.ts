@@ -10,7 +10,7 @@ import type { Member, ProductLine } from '../model/member.ts';
 import { readMemberDeck } from '../model/readMemberDeck.ts';
 import { orThrow } from '../model/problem.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { parseYear } from './options.ts';
+import { linesToAsk, parseYear } from './options.ts';
 
 interface CoverageCliOptions {
   members: string;
@@ -18,6 +18,7 @@ interface CoverageCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   json?: boolean;
 }
 
@@ -43,13 +44,17 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
         .default('all'),
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option('--json', 'print the coverage as JSON')
     .action(async (opts: CoverageCliOptions) => {
       const { measure } = orThrow(selectMeasure(opts));
       const members = isFixtureDeck(opts.members)
         ? await readFixtureDeck(opts.members)
         : orThrow(readMemberDeck(opts.members));
-      const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
+      const productLines = linesToAsk(measure, opts.productLine);
       const coverage = deckCoverage(measure, members, productLines);
       const missing = coverage.flatMap((c) => c.missing);
       if (opts.json) {

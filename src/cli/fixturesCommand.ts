@@ -10,13 +10,14 @@ import type { ProductLine } from '../model/member.ts';
 import { MeasurecheckError, orThrow } from '../model/problem.ts';
 import { formatGenerateSummary } from '../report/generateText.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { integer, parseYear, positiveInt } from './options.ts';
+import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 interface GenerateCliOptions {
   measure: string;
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
+  valuesets?: string;
   members: number;
   out: string;
   format: 'csv' | 'jsonl';
@@ -47,6 +48,10 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
         .default('all'),
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option('--members <n>', 'members in the deck', positiveInt, 5000)
     .requiredOption('--out <dir>', 'the deck folder to write')
     .addOption(
@@ -69,8 +74,9 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
 
 async function generate(opts: GenerateCliOptions): Promise<number> {
   const { pack, measure } = orThrow(selectMeasure(opts));
-  const productLines = opts.productLine === 'all' ? measure.productLines : [opts.productLine];
-  if (!measure.productLines.includes(productLines[0] ?? 'commercial')) {
+  const productLines = linesToAsk(measure, opts.productLine);
+  const first = productLines[0];
+  if (first !== undefined && !measure.productLines.includes(first)) {
     throw new MeasurecheckError([
       {
         code: 'usage/product-line',

@@ -1,5 +1,9 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { PRODUCT_LINES } from '../model/member.ts';
+import type { ProductLine } from '../model/member.ts';
+import { MeasurecheckError } from '../model/problem.ts';
+import { requestLines } from '../rulepack/compiled.ts';
+import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { SEMVER } from '../rulepack/release.ts';
 
 /** Parses a measurement year such as 2025. */
@@ -34,4 +38,27 @@ export function parseVersion(value: string): string {
   if (!SEMVER.test(value))
     throw new InvalidArgumentError('expected a semantic version such as 1.0.1');
   return value;
+}
+
+/**
+ * The product lines a command asks `measure` for, from `--product-line` (`all` by default): each
+ * of its lines, or once without a line for a measure without product lines. A line named for a
+ * measure without product lines is a usage error.
+ */
+export function linesToAsk(
+  measure: CompiledMeasure,
+  option: ProductLine | 'all',
+  flag = '--product-line',
+): readonly (ProductLine | undefined)[] {
+  if (option === 'all') return requestLines(measure);
+  if (measure.productLines.length === 0) {
+    throw new MeasurecheckError([
+      {
+        code: 'usage/no-product-lines',
+        message: `${measure.id} has no product lines: ${flag} ${option} does not apply to it`,
+        hint: `leave out ${flag}: ${measure.id} is evaluated once per member`,
+      },
+    ]);
+  }
+  return [option];
 }

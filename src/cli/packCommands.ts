@@ -16,9 +16,13 @@ export function registerPackCommands(program: Command, setExit: (code: number) =
       'validate rule packs: schema, references, value sets, date expressions, and the digest of a released version',
     )
     .argument('<dir...>', 'rule pack folders, e.g. rules/hedis/2025')
-    .action((dirs: string[]) => {
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle: also check that every value set declared by OID is in it',
+    )
+    .action((dirs: string[], opts: { valuesets?: string }) => {
       for (const dir of dirs) {
-        const result = validatePack(dir);
+        const result = validatePack(dir, { valueSets: opts.valuesets });
         if (!result.ok) {
           process.stderr.write(`${dir}: invalid (${result.problems.length} problem(s))\n`);
           for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);

@@ -15,6 +15,7 @@ interface SelfTestCliOptions {
   measure: string;
   year?: number;
   rules?: string;
+  valuesets?: string;
   previousRules?: string;
   runs: number;
   seed?: number;
@@ -37,6 +38,10 @@ export function registerSelfTestCommand(program: Command, setExit: (code: number
       parseYear,
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
+    .option(
+      '--valuesets <file>',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+    )
     .option(
       '--previous-rules <dir>',
       "the previous year's pack, for previous-year mutants (default: the shipped pack of the year before, when checking a shipped pack)",
@@ -72,7 +77,7 @@ async function selftest(opts: SelfTestCliOptions): Promise<number> {
   const previous = previousMeasure(opts, measure);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(
-    `selftest ${measure.id} ${String(measure.year)} (${pack.id} v${pack.version}), generator ${opts.generator}, ${String(opts.runs)} cases per product line, seed ${String(seed)}\n`,
+    `selftest ${measure.id} ${String(measure.year)} (${pack.id} v${pack.version}), generator ${opts.generator}, ${String(opts.runs)} cases${measure.productLines.length > 0 ? ' per product line' : ''}, seed ${String(seed)}\n`,
   );
   const result = await runSelfTest({
     pack,
@@ -101,7 +106,9 @@ function previousMeasure(
   measure: CompiledMeasure,
 ): CompiledMeasure | undefined {
   if (opts.previousRules !== undefined) {
-    return orThrow(loadPack(opts.previousRules)).measures.get(measure.id);
+    return orThrow(loadPack(opts.previousRules, { valueSets: opts.valuesets })).measures.get(
+      measure.id,
+    );
   }
   const dir = opts.rules === undefined ? shippedPackDir(measure.year - 1) : undefined;
   if (dir === undefined || !existsSync(dir)) return undefined;

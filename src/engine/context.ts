@@ -9,7 +9,8 @@ import type { ClauseTrace, Evidence } from './trace.ts';
  */
 export interface Context {
   readonly member: Member;
-  readonly productLine: ProductLine;
+  /** Undefined for a measure without product lines. */
+  readonly productLine: ProductLine | undefined;
   /** Evaluates a clause this one is made of (a child). */
   readonly evaluate: (clause: CompiledClause) => ClauseTrace;
   /** Evaluates a clause this one anchors on (`onOrAfter`), once per member and product line. */

@@ -2,6 +2,7 @@ import type { Member, ProductLine } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { Request } from '../model/request.ts';
 import { clauseChildren } from '../rulepack/clauseTree.ts';
+import { isAskedFor } from '../rulepack/compiled.ts';
 import type { ClauseKindName, CompiledClause, CompiledMeasure } from '../rulepack/compiled.ts';
 import { age } from './clauses/age.ts';
 import { coverage } from './clauses/coverage.ts';
@@ -43,32 +44,40 @@ export function evaluateMeasure(
 ): Evaluation {
   const line = request.productLine;
   const ctx = evaluationContext(member, line, shared);
+  const lineField = line !== undefined ? { productLine: line } : {};
   const header = {
     measure: measure.id,
     year: measure.year,
-    productLine: line,
+    ...lineField,
     memberId: member.id,
   };
-  if (!measure.productLines.includes(line)) {
+  // A measure without product lines is asked without one; one with product lines, for one of them.
+  if (!isAskedFor(measure, line)) {
     const scope: ClauseTrace = {
       id: `${measure.id.toLowerCase()}-product-lines`,
       kind: 'all',
       result: false,
       applicable: false,
-      evidence: { kind: 'scope', productLine: line, appliesTo: measure.productLines },
+      evidence: { kind: 'scope', ...lineField, appliesTo: measure.productLines },
     };
     return {
       outcome: {
         memberId: member.id,
         measure: measure.id,
         year: measure.year,
-        productLine: line,
+        ...lineField,
         initialPopulation: false,
         denominator: false,
         denominatorExclusion: false,
         numerator: numeratorValue(measure, () => false),
       },
-      trace: { ...header, notReportedFor: line, initialPopulation: scope, rates: [], strata: [] },
+      trace: {
+        ...header,
+        ...(line !== undefined ? { notReportedFor: line } : {}),
+        initialPopulation: scope,
+        rates: [],
+        strata: [],
+      },
     };
   }
 
@@ -92,7 +101,7 @@ export function evaluateMeasure(
     memberId: member.id,
     measure: measure.id,
     year: measure.year,
-    productLine: line,
+    ...lineField,
     initialPopulation,
     denominator,
     denominatorExclusion,
@@ -150,7 +159,7 @@ function evaluatorOf(clause: CompiledClause): ClauseEvaluator<ClauseKindName> {
  */
 export function evaluationContext(
   member: Member,
-  productLine: ProductLine,
+  productLine: ProductLine | undefined,
   shared?: SharedEvaluations,
 ): Context {
   const anchors = new Map<CompiledClause, ClauseTrace>();
@@ -214,14 +223,17 @@ function evaluateNow(clause: CompiledClause, ctx: Context): ClauseTrace {
     ...(clause.source !== undefined ? { source: clause.source } : {}),
     ...(clause.assumption !== undefined ? { assumption: clause.assumption } : {}),
   };
-  if (clause.productLines && !clause.productLines.has(ctx.productLine)) {
+  if (
+    clause.productLines &&
+    (ctx.productLine === undefined || !clause.productLines.has(ctx.productLine))
+  ) {
     return {
       ...head,
       result: clause.otherwise,
       applicable: false,
       evidence: {
         kind: 'scope',
-        productLine: ctx.productLine,
+        ...(ctx.productLine !== undefined ? { productLine: ctx.productLine } : {}),
         appliesTo: [...clause.productLines],
       },
     };

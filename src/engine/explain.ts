@@ -61,7 +61,9 @@ const DECIDED_BY = {
 export function describeClause(node: ClauseTrace): string {
   const e = node.evidence;
   if (e?.kind === 'scope')
-    return `does not apply to ${e.productLine} (only ${e.appliesTo.join(', ')})`;
+    return e.productLine !== undefined
+      ? `does not apply to ${e.productLine} (only ${e.appliesTo.join(', ')})`
+      : `does not apply without a product line (only ${e.appliesTo.join(', ')})`;
   return DESCRIBE[node.kind](node);
 }
 
@@ -169,9 +171,9 @@ const DESCRIBE = {
       const a = e.anchor;
       parts.push(
         a.enrolled
-          ? `enrolled on ${a.date} in ${e.productLine} (${a.span?.start ?? '?'}..${a.span?.end ?? '?'})`
+          ? `enrolled on ${a.date} in ${e.productLine ?? '?'} (${a.span?.start ?? '?'}..${a.span?.end ?? '?'})`
           : a.otherProductLine
-            ? `on ${a.date} enrolled in ${a.otherProductLine}, not ${e.productLine}`
+            ? `on ${a.date} enrolled in ${a.otherProductLine}, not ${e.productLine ?? '?'}`
             : `not enrolled on ${a.date}`,
       );
     }

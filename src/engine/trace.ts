@@ -143,7 +143,8 @@ export interface EnrollmentSegmentEvidence {
 
 export interface EnrollmentEvidence {
   readonly kind: 'enrollment';
-  readonly productLine: ProductLine;
+  /** Absent when the measure has no product lines (the clause is then a pack error). */
+  readonly productLine?: ProductLine;
   readonly anchor?: {
     readonly date: IsoDate;
     readonly enrolled: boolean;
@@ -248,7 +249,8 @@ export interface DeathEvidence {
 
 export interface ScopeEvidence {
   readonly kind: 'scope';
-  readonly productLine: ProductLine;
+  /** Absent when the request has no product line. */
+  readonly productLine?: ProductLine;
   readonly appliesTo: readonly ProductLine[];
 }
 
@@ -261,7 +263,8 @@ export interface Evaluation {
 export interface MeasureTrace {
   readonly measure: string;
   readonly year: number;
-  readonly productLine: ProductLine;
+  /** Absent for a measure without product lines. */
+  readonly productLine?: ProductLine;
   readonly memberId: string;
   /** Set when the measure is not reported for the requested product line. */
   readonly notReportedFor?: ProductLine;

@@ -12,7 +12,7 @@ import type {
   CompiledWindow,
   EnrollmentSegment,
 } from '../rulepack/compiled.ts';
-import { isThresholdTest } from '../rulepack/compiled.ts';
+import { isThresholdTest, requestLines } from '../rulepack/compiled.ts';
 import { valueSetHas } from '../rulepack/valueSet.ts';
 import type { ValueSet } from '../rulepack/valueSet.ts';
 
@@ -53,8 +53,11 @@ export interface MeasureBoundaries {
   readonly numeratorClauses: readonly string[];
 }
 
-/** Product lines a clause applies to, after every enclosing clause's scope; all when unscoped. */
-type Scope = readonly ProductLine[];
+/**
+ * Product lines a clause applies to, after every enclosing clause's scope; all when unscoped.
+ * `undefined` stands for the request without a product line of a measure that has none.
+ */
+type Scope = readonly (ProductLine | undefined)[];
 
 export interface AgePoint {
   readonly birthDate: IsoDate;
@@ -355,7 +358,7 @@ interface Collected {
  * The clause an onOrAfter names is aimed at too, even where nothing else reaches it.
  */
 function aimOrder(measure: CompiledMeasure): { clause: CompiledClause; scope: Scope }[] {
-  const all: Scope = measure.productLines;
+  const all: Scope = requestLines(measure);
   const scopes = new Map<CompiledClause, Scope>();
   const order: CompiledClause[] = [];
   walkClauses(
@@ -363,7 +366,7 @@ function aimOrder(measure: CompiledMeasure): { clause: CompiledClause; scope: Sc
     (clause, parent) => {
       const outer = parent ? (scopes.get(parent) ?? all) : all;
       const scope = clause.productLines
-        ? outer.filter((l) => clause.productLines?.has(l) === true)
+        ? outer.filter((l) => l !== undefined && clause.productLines?.has(l) === true)
         : outer;
       scopes.set(clause, scope);
       const anchoredBy = parent && !clauseChildren(parent).includes(clause) ? parent : undefined;

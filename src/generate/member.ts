@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import type { Claim, Dispensing, Member, Observation, ProductLine } from '../model/member.ts';
+import type {
+  Claim,
+  Dispensing,
+  Enrollment,
+  Member,
+  Observation,
+  ProductLine,
+} from '../model/member.ts';
 import type { CompiledMeasure } from '../rulepack/compiled.ts';
 import { measureBoundaries } from './boundaries.ts';
 import type { MeasureBoundaries } from './boundaries.ts';
@@ -33,8 +40,11 @@ import { ruleAwareStatuses, uniformStatuses } from './_internals/statuses.ts';
 export type GeneratorMode = 'rule-aware' | 'uniform';
 
 export interface MemberArbitraryOptions {
-  /** The product line the member is evaluated for: enrollment is aimed at its allowance. */
-  readonly productLine: ProductLine;
+  /**
+   * The product line the member is evaluated for: enrollment is aimed at its allowance. Undefined
+   * for a measure without product lines: its members carry no enrollment.
+   */
+  readonly productLine: ProductLine | undefined;
   readonly mode: GeneratorMode;
   /** The member id, or an arbitrary of ids; `M1` by default. */
   readonly id?: string | Arbitrary<string>;
@@ -95,7 +105,10 @@ export function memberArbitrary(
       birthDate: ruleAwareBirthDate(b),
       sex: ruleAwareSex(b),
       deathDate: ruleAwareDeathDate(b),
-      enrollments: ruleAwareEnrollments(b, options.productLine),
+      enrollments:
+        options.productLine !== undefined
+          ? ruleAwareEnrollments(b, options.productLine)
+          : fc.constant<Enrollment[]>([]),
       statuses: ruleAwareStatuses(b),
       records: ruleAwareRecords(b),
       way:

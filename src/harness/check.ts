@@ -31,7 +31,7 @@ export type { StopReason } from './_internals/runControl.ts';
 export interface CheckOptions {
   readonly pack: CompiledPack;
   readonly measure: CompiledMeasure;
-  readonly productLines: readonly ProductLine[];
+  readonly productLines: readonly (ProductLine | undefined)[];
   readonly implementation: Implementation;
   /** Cases per product line. */
   readonly runs: number;
@@ -70,7 +70,8 @@ export type GivenAnswer =
 
 /** One distinct disagreement (or implementation failure), shrunk to a minimal member. */
 export interface Finding {
-  readonly productLine: ProductLine;
+  /** Undefined for a measure without product lines. */
+  readonly productLine: ProductLine | undefined;
   /**
    * `discrepancy`: a different answer; `failure`: no valid answer (crash, timeout, invalid);
    * `inconsistent`: asked again about the same member, the implementation answered differently
@@ -100,7 +101,8 @@ export interface Finding {
 }
 
 export interface ProductLineResult {
-  readonly productLine: ProductLine;
+  /** Undefined for a measure without product lines. */
+  readonly productLine: ProductLine | undefined;
   readonly cases: number;
   readonly discrepantCases: number;
   readonly failedCases: number;
@@ -129,10 +131,11 @@ export interface CheckResult {
   readonly path?: string;
   readonly productLines: readonly ProductLineResult[];
   /** The product lines the run was asked to check, reached or not. */
-  readonly requestedProductLines: readonly ProductLine[];
+  readonly requestedProductLines: readonly (ProductLine | undefined)[];
   /** Set when the implementation could not be run any more; results so far are kept. */
   readonly aborted?: {
-    readonly productLine: ProductLine;
+    /** Undefined for a measure without product lines. */
+    readonly productLine: ProductLine | undefined;
     readonly message: string;
     readonly stderr?: string;
   };
@@ -143,7 +146,8 @@ export interface CheckResult {
   readonly stopped?: {
     readonly reason: StopReason;
     readonly message: string;
-    readonly productLine: ProductLine;
+    /** Undefined for a measure without product lines. */
+    readonly productLine: ProductLine | undefined;
     readonly afterMs: number;
   };
   /**
@@ -233,13 +237,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 
 async function checkProductLine(
   options: CheckOptions,
-  productLine: ProductLine,
+  productLine: ProductLine | undefined,
   control: RunControl,
 ): Promise<ProductLineResult> {
   const started = performance.now();
   const { measure, implementation } = options;
   const seed = lineSeed(options.seed, productLine);
-  const request: Request = { measure: measure.id, year: measure.year, productLine };
+  const request: Request = {
+    measure: measure.id,
+    year: measure.year,
+    ...(productLine !== undefined ? { productLine } : {}),
+  };
   const neighbours = neighboursFor(options.neighbours, measure, productLine);
   const { arbitrary, targeting } = targetedArbitrary(
     memberArbitrary(measure, { productLine, mode: options.generator }),
@@ -353,8 +361,9 @@ class LineStopped extends Error {
  * Each product line draws its own members (the same seed would give the same members on every
  * line), derived from the run's seed so `--seed` and `--product-line` replay them.
  */
-export function lineSeed(seed: number, productLine: ProductLine): number {
-  return (seed + 7919 * PRODUCT_LINES.indexOf(productLine)) | 0;
+export function lineSeed(seed: number, productLine: ProductLine | undefined): number {
+  const index = productLine !== undefined ? PRODUCT_LINES.indexOf(productLine) : 0;
+  return (seed + 7919 * index) | 0;
 }
 
 /** The value fast-check generates at `path` (its first segment is the run index). */
@@ -545,7 +554,7 @@ class Judge {
     private readonly measure: CompiledMeasure,
     readonly request: Request,
     private readonly implementation: Implementation,
-    readonly productLine: ProductLine,
+    readonly productLine: ProductLine | undefined,
     private readonly control: RunControl,
   ) {}
 
@@ -553,7 +562,7 @@ class Judge {
     this.control.check();
     this.control.progress();
     const cases: Case[] = batch.map(({ member }) => ({
-      id: `${this.productLine}-${String(this.next++)}`,
+      id: `${this.productLine ?? 'case'}-${String(this.next++)}`,
       request: this.request,
       member,
     }));

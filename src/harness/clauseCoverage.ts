@@ -21,14 +21,16 @@ export interface ClauseOutcomes {
 
 /** A clause outcome (true or false) never exercised on a product line. */
 export interface MissingOutcome {
-  readonly productLine: ProductLine;
+  /** Undefined for a measure without product lines. */
+  readonly productLine: ProductLine | undefined;
   readonly clause: string;
   readonly outcome: boolean;
 }
 
 /** Clause-outcome coverage of the reference evaluations of one product line. */
 export interface ClauseCoverage {
-  readonly productLine: ProductLine;
+  /** Undefined for a measure without product lines. */
+  readonly productLine: ProductLine | undefined;
   /** Members evaluated. */
   readonly members: number;
   /** Every clause that can apply on this product line, in pack order, with its counts. */
@@ -95,7 +97,7 @@ export class CoverageAccumulator {
 
   constructor(
     measure: CompiledMeasure,
-    readonly productLine: ProductLine,
+    readonly productLine: ProductLine | undefined,
   ) {
     const ids = measureClauseIds(measure, productLine);
     this.expected = new Set(ids);
@@ -146,11 +148,15 @@ export function missingOutcomes(coverage: readonly ClauseCoverage[]): MissingOut
 export function deckCoverage(
   measure: CompiledMeasure,
   members: readonly Member[],
-  productLines: readonly ProductLine[],
+  productLines: readonly (ProductLine | undefined)[],
 ): ClauseCoverage[] {
   return productLines.map((productLine) => {
     const acc = new CoverageAccumulator(measure, productLine);
-    const request = { measure: measure.id, year: measure.year, productLine };
+    const request = {
+      measure: measure.id,
+      year: measure.year,
+      ...(productLine !== undefined ? { productLine } : {}),
+    };
     for (const member of members) acc.add(evaluateMeasure(measure, request, member));
     return acc.result();
   });

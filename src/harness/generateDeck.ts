@@ -9,8 +9,11 @@ import type { ReferencePool } from './referencePool.ts';
 
 export interface GenerateDeckOptions {
   readonly measure: CompiledMeasure;
-  /** The product lines the deck's expected results are for; members are aimed at each in turn. */
-  readonly productLines: readonly ProductLine[];
+  /**
+   * The product lines the deck's expected results are for; members are aimed at each in turn.
+   * `[undefined]` for a measure without product lines.
+   */
+  readonly productLines: readonly (ProductLine | undefined)[];
   readonly members: number;
   readonly seed: number;
   readonly writer: DeckWriter;
@@ -22,7 +25,8 @@ export interface GenerateDeckOptions {
 
 /** How many members of the deck land in each population, per product line. */
 export interface PopulationSummary {
-  readonly productLine: ProductLine;
+  /** Absent for a measure without product lines. */
+  readonly productLine?: ProductLine;
   readonly members: number;
   readonly initialPopulation: number;
   readonly denominator: number;
@@ -60,7 +64,7 @@ export async function generateDeck(options: GenerateDeckOptions): Promise<Genera
   const requests: Request[] = productLines.map((productLine) => ({
     measure: measure.id,
     year: measure.year,
-    productLine,
+    ...(productLine !== undefined ? { productLine } : {}),
   }));
   const width = Math.max(7, String(options.members).length);
   const summary = new Map(productLines.map((l) => [l, new SummaryCounter(l)]));
@@ -148,7 +152,7 @@ class SummaryCounter {
   private readonly numerator: Record<string, number> = {};
   private readonly strata: Record<string, number> = {};
 
-  constructor(private readonly productLine: ProductLine) {}
+  constructor(private readonly productLine: ProductLine | undefined) {}
 
   add(o: Outcome): void {
     this.members += 1;
@@ -164,7 +168,7 @@ class SummaryCounter {
 
   result(): PopulationSummary {
     return {
-      productLine: this.productLine,
+      ...(this.productLine !== undefined ? { productLine: this.productLine } : {}),
       members: this.members,
       initialPopulation: this.ip,
       denominator: this.den,

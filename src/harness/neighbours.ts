@@ -60,14 +60,18 @@ export const MIN_DIFFERING = 4;
 export function neighboursFor(
   targets: NeighbourTargets | false | undefined,
   measure: CompiledMeasure,
-  productLine: ProductLine,
+  productLine: ProductLine | undefined,
 ): Neighbour[] {
   if (!targets) return [];
   const out: Neighbour[] = [];
   const other = targets.year;
   if (other !== undefined && other.year !== measure.year) {
     const years = other.year - measure.year;
-    const request: Request = { measure: other.id, year: other.year, productLine };
+    const request: Request = {
+      measure: other.id,
+      year: other.year,
+      ...(productLine !== undefined ? { productLine } : {}),
+    };
     out.push({
       matches: { kind: 'year', year: other.year },
       // The neighbour's windows are dates of its own year: move the member by the same number of
@@ -76,7 +80,7 @@ export function neighboursFor(
     });
   }
   const line = targets.productLine;
-  if (line !== undefined && line !== productLine) {
+  if (line !== undefined && productLine !== undefined && line !== productLine) {
     const request: Request = { measure: measure.id, year: measure.year, productLine: line };
     out.push({
       matches: { kind: 'productLine', productLine: line },
@@ -160,11 +164,11 @@ export function matchingNeighbour(
 export function describeNeighbourMatch(
   matches: MatchesNeighbour,
   year: number,
-  productLine: ProductLine,
+  productLine: ProductLine | undefined,
 ): string {
   return matches.kind === 'year'
     ? `this implementation agrees with the ${matches.year} rules for this member, not the ${year} rules`
-    : `it applies the ${matches.productLine} rule to a ${productLine} member`;
+    : `it applies the ${matches.productLine} rule to a ${productLine ?? 'product-line-less'} member`;
 }
 
 function populationValue(

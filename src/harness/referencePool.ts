@@ -64,7 +64,10 @@ export async function startReferencePool(
 ): Promise<ReferencePool> {
   const count = options.workers ?? defaultWorkers();
   if (count <= 0) return inThreadPool(packs);
-  const dirs = packs.map((p) => p.dir);
+  const dirs: WorkerPack[] = packs.map((p) => ({
+    dir: p.dir,
+    ...(p.valueSetBundle !== undefined ? { valueSets: p.valueSetBundle } : {}),
+  }));
   const started = await Promise.allSettled(Array.from({ length: count }, () => startWorker(dirs)));
   const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
@@ -111,7 +114,13 @@ function workerBootstrap(): string {
   return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
-function startWorker(packDirs: readonly string[]): Promise<Worker> {
+/** A pack as a worker loads it again: its folder and the bundle of its value sets by OID. */
+export interface WorkerPack {
+  readonly dir: string;
+  readonly valueSets?: string;
+}
+
+function startWorker(packDirs: readonly WorkerPack[]): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerBootstrap(), { eval: true, workerData: { packDirs } });
     const onMessage = (m: WorkerReply) => {

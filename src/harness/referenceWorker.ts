@@ -5,15 +5,15 @@ import { formatProblem } from '../model/problem.ts';
 import { loadPack } from '../rulepack/compile.ts';
 import type { CompiledPack } from '../rulepack/compiled.ts';
 import { evaluateJobs } from './referencePool.ts';
-import type { WorkerReply, WorkerRequest } from './referencePool.ts';
+import type { WorkerPack, WorkerReply, WorkerRequest } from './referencePool.ts';
 
 const port = parentPort;
 if (port) {
-  const { packDirs } = workerData as { packDirs: readonly string[] };
+  const { packDirs } = workerData as { packDirs: readonly WorkerPack[] };
   const packs = new Map<number, CompiledPack>();
   let loadError: string | undefined;
-  for (const dir of packDirs) {
-    const loaded = loadPack(dir);
+  for (const { dir, valueSets } of packDirs) {
+    const loaded = loadPack(dir, { valueSets });
     if (loaded.ok) packs.set(loaded.value.year, loaded.value);
     else loadError ??= loaded.problems.map(formatProblem).join('\n');
   }

@@ -11,7 +11,8 @@ export const outcomeSchema = z.object({
   memberId: z.string().min(1),
   measure: measureIdSchema,
   year: z.number().int(),
-  productLine: productLineSchema,
+  /** Absent for a measure without product lines. */
+  productLine: productLineSchema.optional(),
   initialPopulation: z.boolean(),
   denominator: z.boolean(),
   denominatorExclusion: z.boolean(),

@@ -67,6 +67,14 @@ export const PROBLEM_CODES = {
     exit: 2,
     meaning: 'a measure lists a product line that pack.yaml does not',
   },
+  'pack/no-product-lines': {
+    exit: 2,
+    meaning: 'a measure without product lines has a clause scoped to product lines or enrollment',
+  },
+  'pack/valuesets-required': {
+    exit: 2,
+    meaning: 'the pack declares value sets by OID and no --valuesets bundle was given',
+  },
   'pack/duplicate-clause-id': { exit: 2, meaning: 'a clause id is used twice in one measure' },
   'pack/version-not-released': {
     exit: 2,
@@ -89,6 +97,22 @@ export const PROBLEM_CODES = {
   'valueset/syntax': { exit: 2, meaning: 'a value-set CSV file does not parse' },
   'valueset/invalid-row': { exit: 2, meaning: 'a value-set CSV row has a bad or missing field' },
   'valueset/duplicate': { exit: 2, meaning: 'a value set is defined in two files' },
+  'valuesets/invalid': {
+    exit: 2,
+    meaning: 'a value-set declaration file has a value of the wrong type or form',
+  },
+  'valuesets/unknown-key': {
+    exit: 2,
+    meaning: 'a value-set declaration file has a key the schema does not allow',
+  },
+  'valuesets/not-a-bundle': {
+    exit: 2,
+    meaning: 'the --valuesets file is not a FHIR Bundle of ValueSet resources',
+  },
+  'valuesets/missing-oid': {
+    exit: 2,
+    meaning: 'a value set the pack declares by OID is not in the --valuesets bundle',
+  },
   'new-year/same-year': { exit: 2, meaning: 'pack new-year was given the pack’s own year' },
   'new-year/out-exists': { exit: 2, meaning: 'pack new-year would overwrite an existing folder' },
   'new-year/out-inside-source': {
@@ -191,6 +215,10 @@ export const PROBLEM_CODES = {
   },
   'usage/nothing-compared': { exit: 2, meaning: 'the selection matches nothing in the deck' },
   'usage/product-line': { exit: 2, meaning: 'the measure is not reported for the product line' },
+  'usage/no-product-lines': {
+    exit: 2,
+    meaning: '--product-line was given for a measure without product lines',
+  },
   'usage/out-not-a-folder': { exit: 2, meaning: '--out is a file, not a folder' },
   'usage/out-not-empty': { exit: 2, meaning: '--out already holds files (no --force)' },
   'usage/unwritable-report': {
@@ -242,7 +270,7 @@ export const PROBLEM_CODES = {
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 /** Documents checked against a schema; their problems are `<kind>/invalid`, `<kind>/unknown-key`. */
-export type DocumentKind = 'pack' | 'measure' | 'definitions' | 'member' | 'outcome';
+export type DocumentKind = 'pack' | 'measure' | 'definitions' | 'valuesets' | 'member' | 'outcome';
 
 /** The exit code for a command that stops on problems with these codes (the most severe). */
 export function exitCodeOf(codes: readonly ProblemCode[]): number {

@@ -2,7 +2,8 @@ import type { ClauseCoverage, MissingOutcome } from '../harness/clauseCoverage.t
 
 /** `clause death never true on medicaid`. */
 export function formatMissingOutcome(m: MissingOutcome): string {
-  return `clause ${m.clause} never ${m.outcome ? 'true' : 'false'} on ${m.productLine}`;
+  const on = m.productLine !== undefined ? ` on ${m.productLine}` : '';
+  return `clause ${m.clause} never ${m.outcome ? 'true' : 'false'}${on}`;
 }
 
 /**
@@ -11,15 +12,15 @@ export function formatMissingOutcome(m: MissingOutcome): string {
 export function formatCoverage(coverage: readonly ClauseCoverage[]): string[] {
   const out: string[] = [];
   for (const c of coverage) {
+    // A measure without product lines: the sentence starts with the count.
+    const head = c.productLine !== undefined ? `${c.productLine}: ` : '';
     const exercised = c.outcomes - c.missing.length;
     if (c.missing.length === 0) {
-      out.push(
-        `${c.productLine}: all ${c.outcomes} clause outcomes exercised (${c.members} members)`,
-      );
+      out.push(`${head}all ${c.outcomes} clause outcomes exercised (${c.members} members)`);
       continue;
     }
     out.push(
-      `${c.productLine}: ${exercised} of ${c.outcomes} clause outcomes exercised (${c.members} members); never exercised:`,
+      `${head}${exercised} of ${c.outcomes} clause outcomes exercised (${c.members} members); never exercised:`,
     );
     for (const m of c.missing) out.push(`  ${formatMissingOutcome(m)}`);
   }

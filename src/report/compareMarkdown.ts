@@ -5,6 +5,7 @@ import {
   formatDifference,
   formatRate,
   groupStatus,
+  groupTitle,
   n,
 } from './compareText.ts';
 
@@ -51,7 +52,7 @@ export function formatCompareMarkdown(r: CompareResult): string {
           ? `${n(g.members)} | ${n(g.agreeing)} | ${n(g.discrepant)} | ${n(g.missing)} | ${n(g.failed)}`
           : ' | | | | ';
       out.push(
-        `| ${g.measure}${label} | ${String(g.year)} | ${g.productLine} | ${counts} |${deckColumn ? ` ${formatRate(rate.expected)} |` : ''} ${formatRate(rate.reference)} | ${formatRate(rate.implementation)} |`,
+        `| ${g.measure}${label} | ${String(g.year)} | ${g.productLine ?? ''} | ${counts} |${deckColumn ? ` ${formatRate(rate.expected)} |` : ''} ${formatRate(rate.reference)} | ${formatRate(rate.implementation)} |`,
       );
     }
   }
@@ -86,7 +87,7 @@ export function formatCompareMarkdown(r: CompareResult): string {
 
 function groupDetails(g: CompareGroup): string[] {
   const out: string[] = [];
-  out.push(`### ${g.measure} ${String(g.year)} ${g.productLine}: ${groupStatus(g)}`);
+  out.push(`### ${groupTitle(g)}: ${groupStatus(g)}`);
   out.push('');
   out.push('| population | both yes | both no | expected only | implementation only |');
   out.push('|---|---:|---:|---:|---:|');

@@ -19,7 +19,8 @@ export function n(x: number): string {
 
 /** `measure year product-line`, as every report titles a group. */
 export function groupTitle(g: Pick<CompareGroup, 'measure' | 'year' | 'productLine'>): string {
-  return `${g.measure} ${String(g.year)} ${g.productLine}`;
+  // A measure without product lines: just measure and year.
+  return [g.measure, String(g.year), g.productLine ?? ''].join(' ').trimEnd();
 }
 
 const yesNo = (x: boolean | string | undefined) =>

@@ -19,14 +19,18 @@ export interface ConsoleReporterOptions {
  * finding with the minimal member, both answers, the reference's reasons, and how to replay it.
  */
 export class ConsoleReporter implements Reporter {
+  /** The measure checked: the row label of a measure without product lines. */
+  private measure = '';
+
   constructor(private readonly options: ConsoleReporterOptions) {}
 
   onRunStart(info: RunInfo): void {
+    this.measure = info.measure;
     this.options.write(
       `measurecheck check: ${info.measure} ${info.year} (rule pack ${info.pack.id} v${info.pack.version}) against ${info.implementation}\n` +
         (info.replayPath !== undefined
           ? `replaying the case at seed ${info.seed}, path ${info.replayPath} (generator ${info.generator})\n\n`
-          : `generator ${info.generator}, ${info.runs} cases per product line, seed ${info.seed}\n\n`),
+          : `generator ${info.generator}, ${info.runs} cases${info.productLines.length === 0 ? '' : ' per product line'}, seed ${info.seed}\n\n`),
     );
   }
 
@@ -45,7 +49,7 @@ export class ConsoleReporter implements Reporter {
               .filter(Boolean)
               .join(', ') + ` (${distinct} distinct)`;
     this.options.write(
-      `${r.productLine.padEnd(11)} ${String(r.cases).padStart(6)} cases  ${status}  ${(r.durationMs / 1000).toFixed(1)}s\n`,
+      `${(r.productLine ?? this.measure).padEnd(11)} ${String(r.cases).padStart(6)} cases  ${status}  ${(r.durationMs / 1000).toFixed(1)}s\n`,
     );
   }
 
@@ -57,7 +61,7 @@ export class ConsoleReporter implements Reporter {
     });
     if (result.aborted) {
       w(
-        `\nSTOPPED on ${result.aborted.productLine}: ${result.aborted.message}\n` +
+        `\nSTOPPED${onLine(result.aborted.productLine)}: ${result.aborted.message}\n` +
           (result.aborted.stderr && !result.aborted.message.includes(result.aborted.stderr.trim())
             ? `stderr:\n${indent(result.aborted.stderr, '  ')}\n`
             : ''),
@@ -65,7 +69,7 @@ export class ConsoleReporter implements Reporter {
     }
     if (result.stopped) {
       w(
-        `\nSTOPPED (${result.stopped.reason}) on ${result.stopped.productLine} after ` +
+        `\nSTOPPED (${result.stopped.reason})${onLine(result.stopped.productLine)} after ` +
           `${(result.stopped.afterMs / 1000).toFixed(1)}s: ${result.stopped.message}; ` +
           'the counts and findings above are what was done until then.\n',
       );
@@ -76,10 +80,15 @@ export class ConsoleReporter implements Reporter {
       for (const l of lines) w(`  ${l}\n`);
     }
     const total = result.productLines.reduce((n, r) => n + r.cases, 0);
-    const lines = result.productLines.map((r) => `${r.productLine} ${r.cases}`).join(', ');
+    const perLine = result.productLines
+      .filter((r) => r.productLine !== undefined)
+      .map((r) => `${r.productLine ?? ''} ${r.cases}`)
+      .join(', ');
+    // A measure without product lines has no per-line counts to list.
+    const lines = perLine === '' ? '' : ` (${perLine})`;
     w('\n');
     if (result.exitCode === 0) {
-      w(`OK: the implementation agrees with the reference on all ${total} cases (${lines}).\n`);
+      w(`OK: the implementation agrees with the reference on all ${total} cases${lines}.\n`);
     } else {
       const unreported = result.productLines.reduce((n, r) => n + r.unreportedFindings, 0);
       const more =
@@ -87,7 +96,7 @@ export class ConsoleReporter implements Reporter {
           ? `; ${unreported} more distinct finding(s) not shown (raise --max-findings)`
           : '';
       w(
-        `FAILED: ${findings.length} distinct finding(s) in ${total} cases (${lines})${more}. ` +
+        `FAILED: ${findings.length} distinct finding(s) in ${total} cases${lines}${more}. ` +
           `Exit ${result.exitCode}: ${
             result.exitCode === 1
               ? 'discrepancies'
@@ -103,7 +112,7 @@ export class ConsoleReporter implements Reporter {
     const out: string[] = [];
     const yesNo = (v: boolean | string | undefined) =>
       v === true ? 'yes' : v === false ? 'no' : (v ?? '(none)');
-    const where = `${result.measure} ${result.year} ${f.productLine}`;
+    const where = [result.measure, String(result.year), f.productLine ?? ''].join(' ').trimEnd();
     if (f.inconsistency) {
       out.push(
         `INCONSISTENT ${n} of ${of}: ${where}: the implementation gave different answers for the same member (flaky or stateful)`,
@@ -161,4 +170,9 @@ export function indent(text: string, prefix: string): string {
     .split('\n')
     .map((l) => `${prefix}${l}`)
     .join('\n');
+}
+
+/** ` on medicaid`; nothing for a measure without product lines. */
+function onLine(productLine: string | undefined): string {
+  return productLine !== undefined ? ` on ${productLine}` : '';
 }

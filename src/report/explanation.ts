@@ -10,7 +10,8 @@ export function formatExplanation(evaluation: Evaluation, pack: CompiledPack): s
   const { outcome, trace } = evaluation;
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const lines: string[] = [];
-  lines.push(`${trace.measure} ${trace.year} ${trace.productLine}: member ${trace.memberId}`);
+  const head = [trace.measure, String(trace.year), trace.productLine ?? ''].join(' ').trimEnd();
+  lines.push(`${head}: member ${trace.memberId}`);
   lines.push(
     `rule pack ${pack.id} v${pack.version} (HEDIS-style, from public sources; not the NCQA specification)`,
   );

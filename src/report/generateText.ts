@@ -13,13 +13,14 @@ export function formatGenerateSummary(
 ): string {
   const lines = [
     `wrote ${out}: ${n(r.members)} members, ${r.measure} ${String(r.year)} (rule pack ${packId} v${version}), seed ${String(r.seed)}, ${(r.durationMs / 1000).toFixed(1)}s`,
-    '',
-    'where the members land (expected results, by product line):',
   ];
+  // A measure without product lines has one row and no product-line column.
+  const lined = r.summary.some((s) => s.productLine !== undefined);
+  lines.push('', `where the members land (expected results${lined ? ', by product line' : ''}):`);
   const rates = [...new Set(r.summary.flatMap((s) => Object.keys(s.numerator)))];
   const strata = [...new Set(r.summary.flatMap((s) => Object.keys(s.strata)))].sort();
   const header = [
-    'product line',
+    ...(lined ? ['product line'] : []),
     'initial population',
     'denominator',
     'excluded',
@@ -29,7 +30,7 @@ export function formatGenerateSummary(
   const pct = (x: number, of: number) =>
     `${n(x)} (${of === 0 ? '0' : ((100 * x) / of).toFixed(1)}%)`;
   const rows = r.summary.map((s) => [
-    s.productLine,
+    ...(lined ? [s.productLine ?? ''] : []),
     pct(s.initialPopulation, s.members),
     pct(s.denominator, s.members),
     pct(s.denominatorExclusion, s.members),

@@ -45,11 +45,16 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
       : []),
   ];
   const errorCase = (e: (typeof endings)[number]): string =>
-    `    <testcase classname="${xml(name)}" name="${xml(`${e.productLine}: ${e.title}`)}">\n` +
+    `    <testcase classname="${xml(name)}" name="${xml(onLine(e.productLine, e.title))}">\n` +
     `      <error message="${xml(e.message)}">${xml(e.body)}</error>\n` +
     `    </testcase>`;
-  const suite = (line: string, cases: readonly string[], counts: string, seconds?: string) =>
-    `  <testsuite name="${xml(`${name} ${line}`)}" tests="${cases.length}" ${counts}${seconds === undefined ? '' : ` time="${seconds}"`}>\n` +
+  const suite = (
+    line: string | undefined,
+    cases: readonly string[],
+    counts: string,
+    seconds?: string,
+  ) =>
+    `  <testsuite name="${xml(line !== undefined ? `${name} ${line}` : name)}" tests="${cases.length}" ${counts}${seconds === undefined ? '' : ` time="${seconds}"`}>\n` +
     `${cases.join('\n')}\n  </testsuite>`;
 
   const suites = result.productLines.map((r) => {
@@ -75,7 +80,7 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
         `replay: ${replayCommand(f)}`,
       ].join('\n');
       return (
-        `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${title}`)}" time="${seconds}">\n` +
+        `    <testcase classname="${xml(name)}" name="${xml(onLine(r.productLine, title))}" time="${seconds}">\n` +
         `      <failure message="${xml(message)}" type="${f.kind}">${xml(body)}</failure>\n` +
         `    </testcase>`
       );
@@ -83,7 +88,7 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
     const cases = [
       ...(findingCases.length === 0 && complete
         ? [
-            `    <testcase classname="${xml(name)}" name="${xml(`${r.productLine}: ${r.cases} cases agree`)}" time="${seconds}"/>`,
+            `    <testcase classname="${xml(name)}" name="${xml(onLine(r.productLine, `${r.cases} cases agree`))}" time="${seconds}"/>`,
           ]
         : findingCases),
       ...ended.map(errorCase),
@@ -92,7 +97,7 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
     const errors = r.findings.filter((f) => f.kind === 'failure').length + ended.length;
     return suite(r.productLine, cases, `failures="${failures}" errors="${errors}"`, seconds);
   });
-  const reached = new Set<string>(result.productLines.map((r) => r.productLine));
+  const reached = new Set<string | undefined>(result.productLines.map((r) => r.productLine));
   // An ending on a product line with no result yet (it failed before its first case).
   for (const e of endings) {
     if (!reached.has(e.productLine)) {
@@ -106,7 +111,7 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
       suite(
         line,
         [
-          `    <testcase classname="${xml(name)}" name="${xml(`${line}: not checked`)}">\n` +
+          `    <testcase classname="${xml(name)}" name="${xml(onLine(line, 'not checked'))}">\n` +
             `      <skipped message="the run stopped before this product line"/>\n` +
             `    </testcase>`,
         ],
@@ -115,6 +120,11 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
     );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="measurecheck ${xml(name)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** `medicaid: text`; just the text for a measure without product lines. */
+function onLine(line: string | undefined, text: string): string {
+  return line !== undefined ? `${line}: ${text}` : text;
 }
 
 /**

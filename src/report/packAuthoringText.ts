@@ -2,6 +2,7 @@ import type { CompiledPack } from '../rulepack/compiled.ts';
 import type { DigestStatus } from '../rulepack/digest.ts';
 import type { NewYearNote, NewYearResult } from '../rulepack/newYear.ts';
 import type { ReleaseResult } from '../rulepack/release.ts';
+import type { ValueSet } from '../rulepack/valueSet.ts';
 
 /** What `pack validate`, `pack new-year` and `pack release` print when they succeed. */
 
@@ -11,7 +12,14 @@ import type { ReleaseResult } from '../rulepack/release.ts';
  */
 export function formatValidPack(dir: string, pack: CompiledPack, status: DigestStatus): string {
   const measures = [...pack.measures.values()].map((m) => m.id).join(', ');
-  const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets, ${pack.definitionIds.length} shared definitions`;
+  const byOid = [...pack.valueSets.values()].filter((vs) => vs.oid !== undefined);
+  const oidNote =
+    byOid.length === 0
+      ? ''
+      : pack.valueSetBundle !== undefined
+        ? ` (${byOid.length} by OID, every one found in ${pack.valueSetBundle}${skippedNote(byOid)})`
+        : ` (${byOid.length} by OID, not expanded: pass --valuesets <bundle.json> to check them)`;
+  const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets${oidNote}, ${pack.definitionIds.length} shared definitions`;
   if (status.state === 'released') return `${head}\n  released: ${status.digest}\n`;
   const stale =
     status.state === 'draft' && status.staleManifest
@@ -59,4 +67,12 @@ export function formatRelease(r: ReleaseResult): string {
       ];
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `; 3 codes of other code systems left out`, or nothing. */
+function skippedNote(valueSets: readonly ValueSet[]): string {
+  const skipped = valueSets.reduce((n, vs) => n + (vs.oid?.skippedCodes ?? 0), 0);
+  return skipped === 0
+    ? ''
+    : `; ${String(skipped)} code(s) of code systems measurecheck does not carry left out`;
 }

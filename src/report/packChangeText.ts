@@ -74,7 +74,13 @@ export function packChangeMessage(change: PackChange): string {
     }
     case 'value-set': {
       const verb = change.kind === 'value-set-added' ? 'added' : 'removed';
-      return `value set ${change.valueSet ?? ''} ${verb} (${plural(d.codes, 'code')})${valueSetUsedBy(d.users)}`;
+      const what = d.oid !== undefined ? `by OID ${d.oid}` : plural(d.codes, 'code');
+      return `value set ${change.valueSet ?? ''} ${verb} (${what})${valueSetUsedBy(d.users)}`;
+    }
+    case 'value-set-oid': {
+      const side = (oid: string | undefined) =>
+        oid !== undefined ? `OID ${oid}` : 'codes in the pack';
+      return `value set ${change.valueSet ?? ''}: ${side(d.from)} became ${side(d.to)}${valueSetUsedBy(d.users)}`;
     }
     case 'value-set-codes': {
       const added = change.added ?? [];

@@ -20,6 +20,13 @@ export function formatPackDiff(diff: PackDiff): string {
     ? 'semantically equal'
     : `${semantic.length} semantic ${semantic.length === 1 ? 'change' : 'changes'}`;
   const lines = [`${describe(diff.old)} -> ${describe(diff.new)}: ${verdict}`];
+  const oldByOid = diff.old.valueSetsByOid ?? 0;
+  const newByOid = diff.new.valueSetsByOid ?? 0;
+  if (oldByOid + newByOid > 0) {
+    lines.push(
+      `value sets by OID, not expanded: ${String(oldByOid)} in the old pack, ${String(newByOid)} in the new (their OIDs are compared, not their codes)`,
+    );
+  }
   const section = (title: string, changes: readonly PackChange[]) => {
     if (changes.length === 0) return;
     lines.push(

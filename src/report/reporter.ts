@@ -6,6 +6,7 @@ export interface RunInfo {
   readonly year: number;
   readonly pack: { readonly id: string; readonly version: string };
   readonly implementation: string;
+  /** Empty for a measure without product lines. */
   readonly productLines: readonly string[];
   readonly runs: number;
   readonly seed: number;

@@ -1,4 +1,6 @@
+import { fail, ok } from '../model/problem.ts';
 import type { Problem, Result } from '../model/problem.ts';
+import { expandOidValueSets, readValueSetBundle } from './valueSetBundle.ts';
 import type { CompiledClause, CompiledMeasure, CompiledPack } from './compiled.ts';
 import type { PackSource } from './load.ts';
 import { loadPackSource } from './load.ts';
@@ -14,14 +16,49 @@ import type { Located } from './compile/located.ts';
 import { duplicateIds } from './compile/duplicateIds.ts';
 import { newScope } from './compile/measureScope.ts';
 import { namedClauses } from './compile/namedClauses.ts';
-import { measureFileRoots } from './clauseTree.ts';
+import { measureClauses, measureFileRoots } from './clauseTree.ts';
 import type { RootPopulation } from './clauseTree.ts';
 
+/** How `loadPack` treats value sets declared by OID. */
+export interface LoadPackOptions {
+  /** A FHIR ValueSet Bundle (`--valuesets`) to read the codes of value sets by OID from. */
+  readonly valueSets?: string | undefined;
+  /**
+   * `allow`: value sets by OID may stay without codes when no bundle is given (`pack validate`,
+   * `pack diff`: nothing is evaluated). By default a pack that declares them needs the bundle.
+   */
+  readonly unexpanded?: 'allow';
+}
+
 /** Loads, validates, cross-checks and compiles the rule pack in `dir`. */
-export function loadPack(dir: string): Result<CompiledPack> {
-  const source = loadPackSource(dir);
-  if (!source.ok) return source;
-  return compilePack(source.value);
+export function loadPack(dir: string, options: LoadPackOptions = {}): Result<CompiledPack> {
+  const loaded = loadPackSource(dir);
+  if (!loaded.ok) return loaded;
+  const source = loaded.value;
+  const byOid = [...source.valueSets.values()].filter((vs) => vs.oid !== undefined);
+  if (options.valueSets !== undefined) {
+    const bundle = readValueSetBundle(options.valueSets);
+    if (!bundle.ok) return bundle;
+    const expanded = expandOidValueSets(source.valueSets, bundle.value);
+    if (!expanded.ok) return expanded;
+    const compiled = compilePack({ ...source, valueSets: expanded.value });
+    return compiled.ok ? ok({ ...compiled.value, valueSetBundle: bundle.value.path }) : compiled;
+  }
+  if (byOid.length > 0 && options.unexpanded !== 'allow') {
+    const first = byOid[0];
+    return fail([
+      {
+        code: 'pack/valuesets-required',
+        message: `${source.pack.id} declares ${String(byOid.length)} value set(s) by OID (${byOid
+          .slice(0, 3)
+          .map((vs) => `"${vs.name}"`)
+          .join(', ')}${byOid.length > 3 ? ', ...' : ''}), whose codes are not in the pack`,
+        ...(first ? { file: first.file, ...(first.oid ? { line: first.oid.line } : {}) } : {}),
+        hint: 'pass --valuesets <bundle.json>: a FHIR Bundle of the ValueSet resources (with expansions) the pack names by OID',
+      },
+    ]);
+  }
+  return compilePack(source);
 }
 
 /**
@@ -80,7 +117,7 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       title: file.title,
       year: cx.year,
       file: doc.file,
-      productLines: file.productLines,
+      productLines: file.productLines ?? [],
       ...(file.source !== undefined ? { source: file.source } : {}),
       ...(file.url !== undefined ? { url: file.url } : {}),
       initialPopulation,
@@ -107,11 +144,12 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       }),
     };
     problems.push(...duplicateIds(measure));
+    if (measure.productLines.length === 0) problems.push(...lineScopesWithoutLines(measure));
     measures.set(file.id, measure);
   }
   checkUnusedDefinitions(cx);
   for (const { file, doc } of source.measures) {
-    for (const line of file.productLines) {
+    for (const line of file.productLines ?? []) {
       if (!source.pack.productLines.includes(line)) {
         problems.push({
           code: 'pack/product-line-not-in-pack',
@@ -143,6 +181,34 @@ export function compilePack(source: PackSource): Result<CompiledPack> {
       valueSets: source.valueSets,
     },
   };
+}
+
+/**
+ * A measure without product lines (an eCQM) is asked without one: a clause scoped to product lines,
+ * or an enrollment clause (which reads the product line), cannot be evaluated in it.
+ */
+function lineScopesWithoutLines(measure: CompiledMeasure): Problem[] {
+  const problems: Problem[] = [];
+  for (const clause of measureClauses(measure, { anchors: true })) {
+    const what =
+      clause.productLines !== undefined
+        ? 'has productLines'
+        : clause.kind === 'enrollment'
+          ? 'is an enrollment clause'
+          : undefined;
+    if (what === undefined) continue;
+    problems.push({
+      code: 'pack/no-product-lines',
+      message: `clause ${clause.id} ${what}, but measure ${measure.id} has no product lines`,
+      file: clause.location.file,
+      line: clause.location.line,
+      hint:
+        clause.productLines !== undefined
+          ? 'remove productLines from the clause, or give the measure productLines'
+          : `give measure ${measure.id} productLines, or remove the enrollment clause`,
+    });
+  }
+  return problems;
 }
 
 /** The shared definitions as written, by id; a second definition of an id is a problem. */

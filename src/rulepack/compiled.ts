@@ -27,6 +27,11 @@ export interface CompiledPack {
   /** Every shared definition the pack's files define, by id, in file order. */
   readonly definitionIds: readonly string[];
   readonly valueSets: ReadonlyMap<string, ValueSet>;
+  /**
+   * The FHIR ValueSet Bundle (`--valuesets`) the value sets by OID were read from; absent when the
+   * pack declares none, or was loaded without expanding them (`pack validate`, `pack diff`).
+   */
+  readonly valueSetBundle?: string;
 }
 
 export interface CompiledMeasure {
@@ -235,3 +240,23 @@ export type ClauseKindName = CompiledClause['kind'];
 /** The compiled clause of one kind, e.g. `ClauseOf<'event'>`. */
 export type ClauseOf<K extends ClauseKindName> = Extract<CompiledClause, { readonly kind: K }>;
 export type { CodeSystem };
+
+/**
+ * The product lines a measure is asked for: each of its lines, or, for a measure without product
+ * lines (an eCQM), once without a line (`undefined`).
+ */
+export function requestLines(measure: {
+  readonly productLines: readonly ProductLine[];
+}): readonly (ProductLine | undefined)[] {
+  return measure.productLines.length > 0 ? measure.productLines : [undefined];
+}
+
+/** True when the measure is asked for `line`: one of its lines, or none when it has none. */
+export function isAskedFor(
+  measure: { readonly productLines: readonly ProductLine[] },
+  line: ProductLine | undefined,
+): boolean {
+  return line === undefined
+    ? measure.productLines.length === 0
+    : measure.productLines.includes(line);
+}

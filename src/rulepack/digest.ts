@@ -5,6 +5,7 @@ import type { Problem, Result } from '../model/problem.ts';
 import { compilePack } from './compile.ts';
 import type { CompiledPack } from './compiled.ts';
 import { loadPackSource } from './load.ts';
+import { expandOidValueSets, readValueSetBundle } from './valueSetBundle.ts';
 import type { PackSource } from './load.ts';
 import { removeEntries } from './packYamlText.ts';
 
@@ -14,7 +15,7 @@ import { removeEntries } from './packYamlText.ts';
  * when the files no longer match, and names the files that changed.
  *
  * The recipe (so any tool can reproduce it):
- * 1. Every pack file (pack.yaml, definitions/*.yaml, measures/*.yaml, valuesets/*.csv) is read as
+ * 1. Every pack file (pack.yaml, definitions/*.yaml, measures/*.yaml, valuesets/*.csv and *.yaml) is read as
  *    UTF-8 text with a leading byte-order mark dropped and CRLF line ends turned into LF, so a
  *    checkout on Windows hashes the same as one on Linux.
  * 2. pack.yaml is hashed without its top-level `version`, `digest` and `files` entries (their
@@ -228,13 +229,27 @@ export function digestProblems(source: PackSource, status: DigestStatus, dir: st
  */
 export function validatePack(
   dir: string,
+  options: { readonly valueSets?: string | undefined } = {},
 ): Result<{ readonly pack: CompiledPack; readonly status: DigestStatus }> {
   const source = loadPackSource(dir);
   if (!source.ok) return source;
-  const compiled = compilePack(source.value);
+  // With a bundle, every value set by OID must resolve in it; without, they stay without codes.
+  let valueSets = source.value.valueSets;
+  let bundleFile: string | undefined;
+  if (options.valueSets !== undefined) {
+    const bundle = readValueSetBundle(options.valueSets);
+    if (!bundle.ok) return bundle;
+    const expanded = expandOidValueSets(valueSets, bundle.value);
+    if (!expanded.ok) return expanded;
+    valueSets = expanded.value;
+    bundleFile = bundle.value.path;
+  }
+  const compiled = compilePack({ ...source.value, valueSets });
   if (!compiled.ok) return compiled;
   const status = checkDigest(source.value);
   const problems = digestProblems(source.value, status, dir);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { pack: compiled.value, status } };
+  const pack: CompiledPack =
+    bundleFile !== undefined ? { ...compiled.value, valueSetBundle: bundleFile } : compiled.value;
+  return { ok: true, value: { pack, status } };
 }

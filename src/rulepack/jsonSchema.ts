@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { definitionsFileSchema, measureFileSchema, packFileSchema } from './schema.ts';
+import {
+  definitionsFileSchema,
+  measureFileSchema,
+  packFileSchema,
+  valueSetsFileSchema,
+} from './schema.ts';
 
 /**
  * JSON Schemas for the pack files, generated from the zod schemas the loader uses, so editor
@@ -14,5 +19,6 @@ export function packJsonSchemas(): Record<string, unknown> {
     'measure.schema.json': make(measureFileSchema, 'measurecheck measure file'),
     'definitions.schema.json': make(definitionsFileSchema, 'measurecheck shared definitions file'),
     'pack.schema.json': make(packFileSchema, 'measurecheck pack.yaml'),
+    'valuesets.schema.json': make(valueSetsFileSchema, 'measurecheck value sets by OID'),
   };
 }

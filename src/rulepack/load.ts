@@ -12,6 +12,7 @@ import {
   measureFileSchema,
   packFileSchema,
   valueSetRowSchema,
+  valueSetsFileSchema,
 } from './schema.ts';
 import type { DefinitionsFile, MeasureFile, PackFile } from './schema.ts';
 import { normalizeCode } from './valueSet.ts';
@@ -30,7 +31,8 @@ export interface PackSource {
 }
 
 /**
- * Reads `pack.yaml`, `definitions/*.yaml`, `measures/*.yaml` and `valuesets/*.csv` from a pack
+ * Reads `pack.yaml`, `definitions/*.yaml`, `measures/*.yaml`, `valuesets/*.csv` and the value sets
+ * declared by OID in `valuesets/*.yaml` (without codes: see `expandOidValueSets`) from a pack
  * folder and validates each against its schema. All problems in all files are reported together.
  */
 export function loadPackSource(dir: string): Result<PackSource> {
@@ -120,6 +122,41 @@ export function loadPackSource(dir: string): Result<PackSource> {
   for (const path of listed('valuesets', ['.csv'])) {
     const text = readText(path);
     if (text !== undefined) problems.push(...readValueSets(display(path), text, valueSets));
+  }
+  for (const path of listed('valuesets', YAML)) {
+    const doc = readDoc(path);
+    if (!doc) continue;
+    const r = validateDocument(doc, valueSetsFileSchema, 'valuesets');
+    if (!r.ok) {
+      problems.push(...r.problems);
+      continue;
+    }
+    r.value.valueSets.forEach((declared, i) => {
+      const existing = valueSets.get(declared.name);
+      const at = doc.locate(['valueSets', i]);
+      if (existing) {
+        problems.push({
+          code: 'valueset/duplicate',
+          message: `value set "${declared.name}" is also defined in ${existing.file}`,
+          file: doc.file,
+          line: at.line,
+          hint: 'keep each value set in one file',
+        });
+        return;
+      }
+      valueSets.set(declared.name, {
+        name: declared.name,
+        file: doc.file,
+        oid: {
+          oid: declared.oid,
+          ...(declared.source !== undefined ? { source: declared.source } : {}),
+          line: at.line,
+        },
+        codes: new Map(),
+        display: new Map(),
+        size: 0,
+      });
+    });
   }
 
   if (problems.length > 0 || !packResult?.ok || !packDoc) return { ok: false, problems };

@@ -177,7 +177,8 @@ function writeNewPack(
       if (manifestPath(file) === 'pack.yaml') writeFileSync(target, packYaml);
       else copyFileSync(join(dir, file), target);
     }
-    const check = loadPack(staging);
+    // Value sets by OID stay without codes: the new pack is checked, not evaluated.
+    const check = loadPack(staging, { unexpanded: 'allow' });
     if (!check.ok) return { ok: false, problems: check.problems };
     // mkdtemp makes a private folder; the new pack gets the permissions of the one it copies.
     chmodSync(staging, statSync(sourceDir).mode & 0o7777);

@@ -500,7 +500,13 @@ export const measureFileSchema = z
       .describe(
         'The canonical URL of the FHIR Measure this measure reproduces; `import fhir` reads a MeasureReport of that measure as expected results for it.',
       ),
-    productLines: z.array(productLineSchema).min(1),
+    productLines: z
+      .array(productLineSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Product lines the measure is reported for; omitted: none (an eCQM), asked once per member without a product line.',
+      ),
     initialPopulation: clauseSchema,
     denominator: clauseSchema
       .optional()
@@ -556,7 +562,9 @@ export const packFileSchema = z.strictObject({
     .string()
     .min(1)
     .describe('What this pack is and is not (not the licensed specification).'),
-  productLines: z.array(productLineSchema).min(1),
+  productLines: z
+    .array(productLineSchema)
+    .describe('Product lines of the pack; empty for a pack without product lines (eCQMs).'),
   digest: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/, 'expected a content digest such as sha256:<64 hex digits>')
@@ -584,6 +592,34 @@ export const packFileSchema = z.strictObject({
     .default([]),
 });
 export type PackFile = z.infer<typeof packFileSchema>;
+
+/** OIDs as FHIR and VSAC write them: dotted numbers such as 2.16.840.1.113883.3.464.1003.108.12.1020. */
+export const oidSchema = z
+  .string()
+  .regex(
+    /^[0-2](?:\.(?:0|[1-9]\d*))+$/,
+    'expected an OID such as 2.16.840.1.113883.3.464.1003.108.12.1020',
+  );
+
+export const valueSetsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  valueSets: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).describe('The name clauses use in valueSets.'),
+        oid: oidSchema.describe('The OID of the value set; its codes are read at run time.'),
+        source: z
+          .string()
+          .optional()
+          .describe('Where the expansion comes from (e.g. its VSAC address), for people.'),
+      }),
+    )
+    .min(1)
+    .describe(
+      'Value sets declared by OID: their codes are not in the pack but read from a FHIR ValueSet Bundle given with --valuesets.',
+    ),
+});
+export type ValueSetsFile = z.infer<typeof valueSetsFileSchema>;
 
 export const valueSetRowSchema = z.strictObject({
   value_set: z.string().min(1),

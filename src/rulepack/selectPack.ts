@@ -8,6 +8,8 @@ import { releasedYears, SHIPPED_RULES_DIR, shippedPackDir, shippedYears } from '
 export interface PackSelection {
   readonly rules?: string | undefined;
   readonly year?: number | undefined;
+  /** A FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID. */
+  readonly valuesets?: string | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export function selectPack(
     ]);
   }
   const dir = selection.rules ?? shippedPackDir(year ?? 0, 'hedis', rulesDir);
-  const loaded = loadPack(dir);
+  const loaded = loadPack(dir, { valueSets: selection.valuesets });
   if (!loaded.ok) {
     const missing = loaded.problems.some((p) => p.code === 'pack/not-found');
     if (!missing || selection.rules !== undefined) return loaded;
@@ -100,7 +102,7 @@ export function selectPacks(
       : years.map((y) => shippedPackDir(y, 'hedis', rulesDir));
   const packs: CompiledPack[] = [];
   for (const dir of dirs) {
-    const loaded = loadPack(dir);
+    const loaded = loadPack(dir, { valueSets: selection.valuesets });
     if (!loaded.ok) return loaded;
     packs.push(loaded.value);
   }

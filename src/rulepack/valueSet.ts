@@ -6,10 +6,27 @@ import type { CodeSystem } from '../model/member.ts';
 export interface ValueSet {
   readonly name: string;
   readonly file: string;
+  /**
+   * Set on a value set declared by OID (`valuesets/*.yaml`): its codes come from a FHIR ValueSet
+   * Bundle at run time; until then (`pack validate`, `pack diff`) it has none.
+   */
+  readonly oid?: OidDeclaration;
   readonly codes: ReadonlyMap<CodeSystem, ReadonlySet<string>>;
   /** Display text by `system|normalized code`, for explanations. */
   readonly display: ReadonlyMap<string, string>;
   readonly size: number;
+}
+
+/** Where a value set by OID is declared, and whether its codes were read from a bundle. */
+export interface OidDeclaration {
+  readonly oid: string;
+  readonly source?: string;
+  /** The line of the declaration in `file`. */
+  readonly line: number;
+  /** The bundle its codes were read from; absent while it is not expanded. */
+  readonly expandedFrom?: string;
+  /** Codes of the bundle's ValueSet in code systems measurecheck does not carry: left out. */
+  readonly skippedCodes?: number;
 }
 
 /**

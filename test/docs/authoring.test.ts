@@ -7,6 +7,7 @@ import {
   definitionsFileSchema,
   measureFileSchema,
   packFileSchema,
+  valueSetsFileSchema,
 } from '../../src/rulepack/schema.ts';
 import { splitShellWords } from '../../src/adapters/shellWords.ts';
 import { runCli } from '../support/runCli.ts';
@@ -18,12 +19,13 @@ const SCHEMAS = {
   measure: measureFileSchema,
   definitions: definitionsFileSchema,
   pack: packFileSchema,
+  valuesets: valueSetsFileSchema,
 } satisfies Record<string, z.ZodType>;
 type BlockKind = keyof typeof SCHEMAS;
 
-const blocks = [...doc.matchAll(/```yaml (clause|measure|definitions|pack)\n([\s\S]*?)```/g)].map(
-  (m) => ({ kind: m[1] as BlockKind, text: m[2] ?? '' }),
-);
+const blocks = [
+  ...doc.matchAll(/```yaml (clause|measure|definitions|pack|valuesets)\n([\s\S]*?)```/g),
+].map((m) => ({ kind: m[1] as BlockKind, text: m[2] ?? '' }));
 
 /** ```console blocks: a `$ npx measurecheck ...` line, then what it prints (`...` elides lines). */
 const consoleBlocks = [...doc.matchAll(/```console\n\$ npx measurecheck (.*)\n([\s\S]*?)```/g)].map(
@@ -70,7 +72,7 @@ describe('docs/authoring.md examples', () => {
     // An event with settings only (no value sets, no drugs).
     expect(text).toMatch(/event:\n {2}settings: \[inpatient-nonacute\]\n {2}records: \[claims\]/);
     expect(new Set(blocks.map((b) => b.kind))).toEqual(
-      new Set(['clause', 'measure', 'definitions', 'pack']),
+      new Set(['clause', 'measure', 'definitions', 'pack', 'valuesets']),
     );
   });
 

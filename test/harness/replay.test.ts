@@ -20,7 +20,7 @@ function wrong(bug: string): Promise<Implementation> {
 function check(
   implementation: Implementation,
   seed: number,
-  productLines: readonly ProductLine[] = PRODUCT_LINES,
+  productLines: readonly (ProductLine | undefined)[] = PRODUCT_LINES,
   path?: string,
 ): Promise<CheckResult> {
   return runCheck({

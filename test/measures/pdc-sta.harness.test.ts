@@ -87,7 +87,7 @@ function firstPopulations(result: CheckResult): Record<string, string> {
             ? 'agrees'
             : 'discrepant cases but no finding'
           : (first.difference?.population ?? `failure: ${first.failure?.message ?? '?'}`);
-      return [r.productLine, seen];
+      return [r.productLine ?? '', seen];
     }),
   );
 }

@@ -77,7 +77,6 @@ export const OUTCOMES_TABLE = {
     'member_id',
     'measure',
     'year',
-    'product_line',
     'initial_population',
     'denominator',
     'denominator_exclusion',

@@ -41,10 +41,13 @@ function enrollmentEvidence(clause: ClauseOf<'enrollment'>, ctx: Context): Enrol
       ...(!inLine && other ? { otherProductLine: other.productLine } : {}),
     };
   }
-  const segments = clause.segments[ctx.productLine].map((seg) => segmentEvidence(seg, spans));
+  const line = ctx.productLine;
+  const segments = (line !== undefined ? clause.segments[line] : []).map((seg) =>
+    segmentEvidence(seg, spans),
+  );
   return {
     kind: 'enrollment',
-    productLine: ctx.productLine,
+    ...(line !== undefined ? { productLine: line } : {}),
     ...(anchor ? { anchor } : {}),
     segments,
   };

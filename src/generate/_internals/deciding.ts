@@ -44,12 +44,16 @@ const planKey = (p: DecidingPlan): string =>
 export function decidingPlans(
   measure: CompiledMeasure,
   b: MeasureBoundaries,
-  line: ProductLine,
+  line: ProductLine | undefined,
   plans: FocusedPlans,
 ): DecidingPlan[] {
   const enrollments = fullCoverage(b, line);
   const sex = probeSex(b);
-  const request = { measure: measure.id, year: measure.year, productLine: line };
+  const request = {
+    measure: measure.id,
+    year: measure.year,
+    ...(line !== undefined ? { productLine: line } : {}),
+  };
   const outcome = (birthDate: string, bundle: Bundle, statuses: Status[] = []): string => {
     const member: Member = {
       id: 'probe',
@@ -129,7 +133,7 @@ function withNeighbourAges(
  */
 export function decidingMembers(
   b: MeasureBoundaries,
-  line: ProductLine,
+  line: ProductLine | undefined,
   plans: FocusedPlans,
   deciding: readonly DecidingPlan[],
   aims: ReadonlyMap<string, Arbitrary<Bundle>>,

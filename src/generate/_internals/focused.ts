@@ -12,7 +12,9 @@ import { prerequisiteRecords } from './prerequisites.ts';
  * Coverage of every checked period (and the anchor date) in `line`, with no gap: the member the
  * enrollment rules let in.
  */
-export function fullCoverage(b: MeasureBoundaries, line: ProductLine): Enrollment[] {
+export function fullCoverage(b: MeasureBoundaries, line: ProductLine | undefined): Enrollment[] {
+  // A measure without product lines has no enrollment clauses: its members need no coverage.
+  if (line === undefined) return [];
   const dates = b.enrollments.flatMap((e) => [
     ...e.segments[line].flatMap((s) => [s.from, s.to]),
     ...(e.anchor !== undefined ? [e.anchor] : []),
@@ -64,7 +66,7 @@ export interface FocusedPlans {
 export function focusedPlans(
   measure: CompiledMeasure,
   b: MeasureBoundaries,
-  line: ProductLine,
+  line: ProductLine | undefined,
 ): FocusedPlans {
   const births = [...new Set(b.ages.flatMap((a) => a.points.map((p) => p.birthDate)))];
   const candidates = births.length > 0 ? births : [`${b.year - 50}-06-15`];

@@ -213,6 +213,6 @@ function byGroup(a: CompareGroup, b: CompareGroup): number {
   return (
     a.measure.localeCompare(b.measure) ||
     a.year - b.year ||
-    a.productLine.localeCompare(b.productLine)
+    (a.productLine ?? '').localeCompare(b.productLine ?? '')
   );
 }

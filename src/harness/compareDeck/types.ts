@@ -135,7 +135,8 @@ export interface MemberAt {
 export interface CompareGroup {
   readonly measure: string;
   readonly year: number;
-  readonly productLine: ProductLine;
+  /** Absent for a measure without product lines. */
+  readonly productLine?: ProductLine;
   /** Members compared (with an answer from the implementation). */
   readonly members: number;
   readonly agreeing: number;

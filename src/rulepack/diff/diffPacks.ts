@@ -52,5 +52,12 @@ export function diffPackSources(oldPack: PackSource, newPack: PackSource): PackD
 }
 
 function ref(p: PackSource): PackRef {
-  return { dir: p.dir, id: p.pack.id, version: p.pack.version, year: p.pack.year };
+  const byOid = [...p.valueSets.values()].filter((vs) => vs.oid !== undefined).length;
+  return {
+    dir: p.dir,
+    id: p.pack.id,
+    version: p.pack.version,
+    year: p.pack.year,
+    ...(byOid > 0 ? { valueSetsByOid: byOid } : {}),
+  };
 }

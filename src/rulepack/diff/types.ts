@@ -42,6 +42,7 @@ export type ChangeKind =
   | 'value-set-added'
   | 'value-set-removed'
   | 'codes'
+  | 'oid'
   | 'display';
 
 /**
@@ -72,6 +73,11 @@ export interface PackRef {
   readonly id: string;
   readonly version: string;
   readonly year: number;
+  /**
+   * Value sets the pack declares by OID: a diff compares their OIDs, not their codes (those are
+   * read at run time from a bundle). Absent when it declares none.
+   */
+  readonly valueSetsByOid?: number;
 }
 
 export interface PackDiff {
@@ -100,6 +106,7 @@ export type ChangeDetail =
   | ValueSetDetail
   | ValueSetCodesDetail
   | ValueSetDisplayDetail
+  | ValueSetOidDetail
   | ClauseDetail;
 
 /** A plain field of pack.yaml. A missing digest is a draft. */
@@ -202,12 +209,22 @@ export interface ValueSetUser {
 export interface ValueSetDetail {
   readonly of: 'value-set';
   readonly codes: number;
+  /** The OID of a value set declared by OID (its codes are not in the pack). */
+  readonly oid?: string;
   readonly users: readonly ValueSetUser[];
 }
 
 /** Codes added to or removed from a value set (the change's `added` and `removed`). */
 export interface ValueSetCodesDetail {
   readonly of: 'value-set-codes';
+  readonly users: readonly ValueSetUser[];
+}
+
+/** The OID a value set is declared by changed (absent: its codes are in a CSV of the pack). */
+export interface ValueSetOidDetail {
+  readonly of: 'value-set-oid';
+  readonly from?: string;
+  readonly to?: string;
   readonly users: readonly ValueSetUser[];
 }
 

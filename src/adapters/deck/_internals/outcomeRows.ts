@@ -59,7 +59,8 @@ export function decodeOutcomeRow(row: CsvRow, reporter: Reporter): Outcome | und
   const memberId = d.text('member_id');
   const measure = d.text('measure');
   const year = d.integer('year');
-  const productLine = d.oneOf('product_line', PRODUCT_LINES, 'product line');
+  // Empty (or no column) for a measure without product lines.
+  const productLine = d.optionalOneOf('product_line', PRODUCT_LINES, 'product line');
   const initialPopulation = d.boolean('initial_population');
   const denominator = d.boolean('denominator');
   const denominatorExclusion = d.boolean('denominator_exclusion');
@@ -100,7 +101,7 @@ export function decodeOutcomeRow(row: CsvRow, reporter: Reporter): Outcome | und
     memberId,
     measure,
     year,
-    productLine,
+    ...(productLine !== undefined ? { productLine } : {}),
     initialPopulation,
     denominator,
     denominatorExclusion,
@@ -219,7 +220,7 @@ export function outcomeLine(outcome: Outcome, rateIds: readonly string[]): strin
     outcome.memberId,
     outcome.measure,
     String(outcome.year),
-    outcome.productLine,
+    outcome.productLine ?? '',
     String(outcome.initialPopulation),
     String(outcome.denominator),
     String(outcome.denominatorExclusion),

@@ -38,7 +38,8 @@ export function deckTasks(options: DeckTaskOptions): (dm: DeckMember) => OrStop<
   const selected = (r: Request) =>
     (selection.measures?.includes(r.measure) ?? true) &&
     (selection.years?.includes(r.year) ?? true) &&
-    (selection.productLines?.includes(r.productLine) ?? true);
+    (selection.productLines === undefined ||
+      (r.productLine !== undefined && selection.productLines.includes(r.productLine)));
   return (dm) => {
     const tasks: Task[] = [];
     if (options.deck.expectedFile === undefined) {

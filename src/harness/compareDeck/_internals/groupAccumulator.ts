@@ -218,7 +218,7 @@ export class GroupAccumulator {
     return {
       measure: this.request.measure,
       year: this.request.year,
-      productLine: this.request.productLine,
+      ...(this.request.productLine !== undefined ? { productLine: this.request.productLine } : {}),
       members: this.members,
       agreeing: this.agreeing,
       discrepant: this.discrepant,

@@ -3,6 +3,7 @@ import type { Outcome } from '../../../model/outcome.ts';
 import type { Problem } from '../../../model/problem.ts';
 import type { Request } from '../../../model/request.ts';
 import type { CompiledPack } from '../../../rulepack/compiled.ts';
+import { isAskedFor } from '../../../rulepack/compiled.ts';
 
 /**
  * The problem with an expected row the loaded packs cannot serve (no pack for its year, an unknown
@@ -33,13 +34,22 @@ export function unknownRequestProblem(
       hint: `measures in ${pack.id}: ${[...pack.measures.keys()].join(', ')}`,
     };
   }
-  if (!measure.productLines.includes(r.productLine)) {
+  if (!isAskedFor(measure, r.productLine)) {
+    const line = r.productLine;
     return {
       code: 'deck/unknown-product-line',
-      message: `expected row for ${r.measure} ${r.productLine}: the measure is not reported for ${r.productLine} in ${pack.id}`,
+      message:
+        line === undefined
+          ? `expected row for ${r.measure} has no product line, but the measure is reported for product lines in ${pack.id}`
+          : measure.productLines.length === 0
+            ? `expected row for ${r.measure} ${line}: the measure has no product lines in ${pack.id}`
+            : `expected row for ${r.measure} ${line}: the measure is not reported for ${line} in ${pack.id}`,
       file: origin.file,
       line: origin.line,
-      hint: `${r.measure} is reported for ${measure.productLines.join(', ')}`,
+      hint:
+        measure.productLines.length === 0
+          ? `leave product_line empty (productLine out) for ${r.measure}`
+          : `${r.measure} is reported for ${measure.productLines.join(', ')}`,
     };
   }
   return undefined;

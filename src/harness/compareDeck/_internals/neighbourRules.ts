@@ -1,3 +1,4 @@
+import type { ProductLine } from '../../../model/member.ts';
 import type { Request } from '../../../model/request.ts';
 import type { CompiledPack } from '../../../rulepack/compiled.ts';
 import { neighboursFor } from '../../neighbours.ts';
@@ -13,7 +14,7 @@ export function neighbourRules(packs: ReadonlyMap<number, CompiledPack>, r: Requ
   const previous = packs.get(r.year - 1)?.measures.get(r.measure);
   return [
     ...(previous ? neighboursFor({ year: previous }, measure, r.productLine) : []),
-    ...measure.productLines.flatMap((productLine) =>
+    ...measure.productLines.flatMap((productLine: ProductLine) =>
       neighboursFor({ productLine }, measure, r.productLine),
     ),
   ];

@@ -2,6 +2,7 @@ import { ImplementationError } from '../../../adapters/implementation.ts';
 import type { Case, CaseAnswer, Implementation } from '../../../adapters/implementation.ts';
 import { evaluateMeasure } from '../../../engine/evaluate.ts';
 import type { GeneratorMode } from '../../../generate/index.ts';
+import { requestLines } from '../../../rulepack/compiled.ts';
 import type { CompiledMeasure } from '../../../rulepack/compiled.ts';
 import { decidingFor, runCheck } from '../../check.ts';
 import { compareOutcomes } from '../../compare.ts';
@@ -32,7 +33,7 @@ export async function runMutant(
   await runCheck({
     pack: options.pack,
     measure: options.measure,
-    productLines: options.measure.productLines,
+    productLines: requestLines(options.measure),
     implementation,
     runs,
     seed,
@@ -73,7 +74,7 @@ class MutantImplementation implements Implementation {
             const deciding = decidingFor(reference, difference);
             this.kill = {
               casesToKill: this.seen,
-              finding: `${c.request.productLine} ${difference.population}${
+              finding: `${c.request.productLine !== undefined ? `${c.request.productLine} ` : ''}${difference.population}${
                 deciding.length ? ` (${deciding.join(', ')})` : ''
               }`,
             };

@@ -4,6 +4,7 @@ import { measureBoundaries, memberArbitrary } from '../../../generate/index.ts';
 import type { GeneratorMode } from '../../../generate/index.ts';
 import type { Member } from '../../../model/member.ts';
 import type { Request } from '../../../model/request.ts';
+import { requestLines } from '../../../rulepack/compiled.ts';
 import type { CompiledMeasure } from '../../../rulepack/compiled.ts';
 import { compareOutcomes } from '../../compare.ts';
 import type { Mutant } from '../../mutants.ts';
@@ -27,8 +28,12 @@ export function searchDifference(
   ].flatMap((a) => a.points.map((p) => p.birthDate));
   const birthDates = [...new Set(points)];
   let members = 0;
-  for (const productLine of measure.productLines) {
-    const request = { measure: measure.id, year: measure.year, productLine };
+  for (const productLine of requestLines(measure)) {
+    const request: Request = {
+      measure: measure.id,
+      year: measure.year,
+      ...(productLine !== undefined ? { productLine } : {}),
+    };
     const sampleOf = (mode: GeneratorMode, n: number): Member[] =>
       fc.sample(memberArbitrary(measure, { productLine, mode }), {
         seed: options.seed + 17,
@@ -56,5 +61,7 @@ function differs(
   const a = evaluateMeasure(original, request, member).outcome;
   const b = evaluateMeasure(mutant, request, member).outcome;
   const d = compareOutcomes(a, b);
-  return d ? `${request.productLine} ${d.population}` : undefined;
+  return d
+    ? [request.productLine, d.population].filter((x) => x !== undefined).join(' ')
+    : undefined;
 }

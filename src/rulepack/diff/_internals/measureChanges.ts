@@ -31,7 +31,7 @@ export function measureChanges(ctx: DiffContext): PackChange[] {
           detail: {
             of: 'measure-added',
             title: after.file.title,
-            productLines: after.file.productLines,
+            productLines: after.file.productLines ?? [],
           },
         },
       ];
@@ -82,16 +82,18 @@ function sameMeasureChanges(ctx: DiffContext, before: Measure, after: Measure): 
       },
     });
   }
-  if (!sameProductLines(a.productLines, b.productLines)) {
+  const linesBefore = a.productLines ?? [];
+  const linesAfter = b.productLines ?? [];
+  if (!sameProductLines(linesBefore, linesAfter)) {
     out.push({
       kind: 'scope',
       level: 'semantic',
       measure: id,
       file: newFile,
       path: 'productLines',
-      before: a.productLines,
-      after: b.productLines,
-      detail: { of: 'product-lines', measure: id, from: a.productLines, to: b.productLines },
+      before: linesBefore,
+      after: linesAfter,
+      detail: { of: 'product-lines', measure: id, from: linesBefore, to: linesAfter },
     });
   }
 

@@ -32,6 +32,23 @@ export function valueSetChanges(ctx: DiffContext): PackChange[] {
     );
     const level: ChangeLevel = users.length > 0 ? 'semantic' : 'minor';
     if (before && after) {
+      if (before.oid?.oid !== after.oid?.oid) {
+        // Another OID is another list of codes: it changes who is counted when a clause uses it.
+        out.push({
+          kind: 'oid',
+          level,
+          valueSet: name,
+          file: packFile(ctx.new, after.file),
+          ...(before.oid ? { before: before.oid.oid } : {}),
+          ...(after.oid ? { after: after.oid.oid } : {}),
+          detail: {
+            of: 'value-set-oid',
+            ...(before.oid ? { from: before.oid.oid } : {}),
+            ...(after.oid ? { to: after.oid.oid } : {}),
+            users,
+          },
+        });
+      }
       const x = codesOf(before);
       const y = codesOf(after);
       const added = [...y.keys()].filter((c) => !x.has(c));
@@ -67,7 +84,12 @@ export function valueSetChanges(ctx: DiffContext): PackChange[] {
         valueSet: name,
         file: packFile(ctx.new, after.file),
         added: [...codesOf(after).keys()],
-        detail: { of: 'value-set', codes: after.size, users },
+        detail: {
+          of: 'value-set',
+          codes: after.size,
+          ...(after.oid ? { oid: after.oid.oid } : {}),
+          users,
+        },
       });
     } else if (before) {
       out.push({
@@ -76,7 +98,12 @@ export function valueSetChanges(ctx: DiffContext): PackChange[] {
         valueSet: name,
         file: packFile(ctx.old, before.file),
         removed: [...codesOf(before).keys()],
-        detail: { of: 'value-set', codes: before.size, users },
+        detail: {
+          of: 'value-set',
+          codes: before.size,
+          ...(before.oid ? { oid: before.oid.oid } : {}),
+          users,
+        },
       });
     }
   }
