@@ -83,7 +83,7 @@ function testOn(
     // comparison, as comparing a concept with a quantity is never true in CQL.
     const missing = mine.filter((o) => o.value === undefined && o.valueCode === undefined).length;
     if (values.length === 0) {
-      return missing > 0
+      return missing > 0 || mine.length === 0
         ? { ...test, passed: t.ifMissing }
         : { ...test, notNumeric: true, passed: false };
     }

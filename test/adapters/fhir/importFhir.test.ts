@@ -146,7 +146,7 @@ describe('importFhir', () => {
           kind: 'medication',
           date: '2025-12-30',
           daysSupply: 90,
-          codes: [{ system: 'RXNORM', code: '312836' }],
+          codes: [{ system: 'RXNORM', code: '312836', role: 'referenced-medication' }],
           status: 'active',
           intent: 'order',
           doNotPerform: false,
