@@ -31,7 +31,7 @@ interface CheckCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
-  valuesets?: string;
+  valuesets?: string[];
   runs: number;
   seed?: number;
   path?: string;
@@ -76,7 +76,8 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--runs <n>', 'generated cases per product line', positiveInt, DEFAULT_RUNS)
     .option('--seed <n>', 'seed (printed with every run; default: random)', integer)

@@ -17,6 +17,7 @@ import { selectPacks } from '../rulepack/selectPack.ts';
 import { formatCompareJUnit } from '../report/compareJUnit.ts';
 import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
 import { formatCompareText } from '../report/compareText.ts';
+import { ReferenceImplementation } from '../harness/referenceImplementation.ts';
 import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
 import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
@@ -24,11 +25,12 @@ interface CompareCliOptions {
   fixtures: string;
   impl?: string;
   results?: string;
+  reference?: boolean;
   measure?: string;
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
-  valuesets?: string;
+  valuesets?: string[];
   json?: string;
   junit?: string;
   markdown?: string;
@@ -55,6 +57,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
       'the implementation: an ES module exporting evaluate(request, member), or a command speaking the JSON Lines protocol',
     )
     .option(
+      '--reference',
+      "compare the rule pack's own results (the reference engine) with the deck's expected results: does the pack reproduce a deck written elsewhere (e.g. one imported with import fhir)",
+    )
+    .option(
       '--results <file>',
       "the implementation's results file instead: CSV (the columns of expected.csv) or JSON Lines of outcomes",
     )
@@ -74,7 +80,8 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
     )
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
@@ -106,15 +113,16 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
 }
 
 async function compare(opts: CompareCliOptions): Promise<number> {
-  if ((opts.impl === undefined) === (opts.results === undefined)) {
+  const given = [opts.impl, opts.results, opts.reference].filter((o) => o !== undefined).length;
+  if (given !== 1) {
     throw new MeasurecheckError([
       {
         code: 'usage/impl-or-results',
         message:
-          opts.impl === undefined
-            ? 'compare needs an implementation or its results'
-            : 'pass either --impl or --results, not both',
-        hint: 'e.g. --impl "python3 my_measure.py" or --results out/results.csv',
+          given === 0
+            ? 'compare needs an implementation, its results, or --reference'
+            : 'pass only one of --impl, --results and --reference',
+        hint: 'e.g. --impl "python3 my_measure.py", --results out/results.csv, or --reference to check the rule pack itself against the deck',
       },
     ]);
   }
@@ -144,7 +152,10 @@ async function compare(opts: CompareCliOptions): Promise<number> {
 
   let implementation: Implementation | undefined;
   let answers: AnswerSource;
-  if (opts.impl !== undefined) {
+  if (opts.reference === true) {
+    implementation = new ReferenceImplementation(packs);
+    answers = { kind: 'implementation', implementation };
+  } else if (opts.impl !== undefined) {
     try {
       implementation = await openImplementation(opts.impl, { timeoutMs: opts.timeout });
     } catch (e) {

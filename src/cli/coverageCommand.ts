@@ -18,7 +18,7 @@ interface CoverageCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
-  valuesets?: string;
+  valuesets?: string[];
   json?: boolean;
 }
 
@@ -46,7 +46,8 @@ export function registerCoverageCommand(program: Command, setExit: (code: number
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--json', 'print the coverage as JSON')
     .action(async (opts: CoverageCliOptions) => {

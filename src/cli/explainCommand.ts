@@ -13,7 +13,7 @@ interface ExplainOptions {
   year: number;
   productLine?: ProductLine;
   rules?: string;
-  valuesets?: string;
+  valuesets?: string[];
   json?: boolean;
   strict?: boolean;
 }
@@ -36,7 +36,8 @@ export function registerExplainCommand(program: Command, setExit: (code: number)
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--json', 'print the outcome and the trace as JSON')
     .option('--strict', 'reject unknown fields in the member record')

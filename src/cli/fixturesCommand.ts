@@ -17,7 +17,7 @@ interface GenerateCliOptions {
   year?: number;
   productLine: ProductLine | 'all';
   rules?: string;
-  valuesets?: string;
+  valuesets?: string[];
   members: number;
   out: string;
   format: 'csv' | 'jsonl';
@@ -50,7 +50,8 @@ export function registerFixturesCommands(program: Command, setExit: (code: numbe
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--members <n>', 'members in the deck', positiveInt, 5000)
     .requiredOption('--out <dir>', 'the deck folder to write')

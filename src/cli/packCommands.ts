@@ -18,7 +18,8 @@ export function registerPackCommands(program: Command, setExit: (code: number) =
     .argument('<dir...>', 'rule pack folders, e.g. rules/hedis/2025')
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle: also check that every value set declared by OID is in it',
+      'FHIR ValueSet Bundle: also check that every value set declared by OID is in it (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .action((dirs: string[], opts: { valuesets?: string }) => {
       for (const dir of dirs) {

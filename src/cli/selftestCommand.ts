@@ -15,7 +15,7 @@ interface SelfTestCliOptions {
   measure: string;
   year?: number;
   rules?: string;
-  valuesets?: string;
+  valuesets?: string[];
   previousRules?: string;
   runs: number;
   seed?: number;
@@ -40,7 +40,8 @@ export function registerSelfTestCommand(program: Command, setExit: (code: number
     .option('--rules <dir>', 'rule pack folder (default: the shipped rules/hedis/<year>)')
     .option(
       '--valuesets <file>',
-      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID',
+      'FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID (repeatable: one bundle per measure, say)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option(
       '--previous-rules <dir>',

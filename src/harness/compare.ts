@@ -12,11 +12,12 @@ export interface OutcomeDifference {
  * Compares hierarchically, so one root cause is one finding (docs/contract.md): initial population
  * first; where both agree the member is in, the denominator; then the exclusion; then, for members
  * in the denominator and not excluded, each rate's numerator; then, for members in the initial
- * population, the stratum. Returns undefined when they agree.
+ * population, the stratum (unless `options.stratum` is false). Returns undefined when they agree.
  */
 export function compareOutcomes(
   reference: Outcome,
   implementation: Outcome,
+  options: { readonly stratum?: boolean } = {},
 ): OutcomeDifference | undefined {
   const diff = (
     population: OutcomeDifference['population'],
@@ -50,7 +51,11 @@ export function compareOutcomes(
       if (d) return d;
     }
   }
-  return diff('stratum', reference.stratum, implementation.stratum);
+  // `stratum: false`: the expected side does not state a stratum (a deck row imported from a
+  // MeasureReport), so there is nothing to compare it with.
+  return options.stratum === false
+    ? undefined
+    : diff('stratum', reference.stratum, implementation.stratum);
 }
 
 /** An outcome's numerators by rate id (`numerator` for a single-rate measure). */

@@ -31,7 +31,11 @@ export class ReferenceImplementation implements Implementation {
             },
           };
         }
-        return { id: c.id, ok: true, outcome: evaluateMeasure(measure, c.request, c.member).outcome };
+        return {
+          id: c.id,
+          ok: true,
+          outcome: evaluateMeasure(measure, c.request, c.member).outcome,
+        };
       }),
     );
   }

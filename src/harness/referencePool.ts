@@ -117,7 +117,7 @@ function workerBootstrap(): string {
 /** A pack as a worker loads it again: its folder and the bundle of its value sets by OID. */
 export interface WorkerPack {
   readonly dir: string;
-  readonly valueSets?: string;
+  readonly valueSets?: readonly string[];
 }
 
 function startWorker(packDirs: readonly WorkerPack[]): Promise<Worker> {

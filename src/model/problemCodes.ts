@@ -208,7 +208,10 @@ export const PROBLEM_CODES = {
   'usage/path-needs-seed': { exit: 2, meaning: '--path needs --seed and one --product-line' },
   'usage/no-impl': { exit: 2, meaning: 'no --impl and no shipped sample for the measure' },
   'usage/impl-not-found': { exit: 2, meaning: '--impl names a module file that does not exist' },
-  'usage/impl-or-results': { exit: 2, meaning: 'compare needs exactly one of --impl, --results' },
+  'usage/impl-or-results': {
+    exit: 2,
+    meaning: 'compare needs exactly one of --impl, --results, --reference',
+  },
   'usage/deck-needs-measure': {
     exit: 2,
     meaning: 'a deck without expected results needs --measure',

@@ -1,3 +1,4 @@
+import { packNotice } from './packNotice.ts';
 import type { CompareGroup, CompareResult } from '../harness/compareDeck/index.ts';
 import { formatProblem } from '../model/problem.ts';
 import {
@@ -36,7 +37,7 @@ export function formatCompareMarkdown(r: CompareResult): string {
   out.push(`- deck: \`${r.deck}\` (${r.deckFormat}, ${n(r.deckMembers)} members)`);
   out.push(`- implementation: \`${r.implementation}\``);
   out.push(
-    `- expected results: ${r.expectedFrom === 'deck' ? 'the deck’s expected file' : 'computed by the reference'}; rule packs ${r.packs.map((p) => `${p.id} v${p.version}`).join(', ')} (HEDIS-style, from public sources; not the NCQA specification)`,
+    `- expected results: ${r.expectedFrom === 'deck' ? 'the deck’s expected file' : 'computed by the reference'}; rule packs ${r.packs.map((p) => `${p.id} v${p.version}`).join(', ')} (${packNotice(r.packs[0]?.family)})`,
   );
   out.push('');
   const deckColumn = r.expectedFrom === 'deck';

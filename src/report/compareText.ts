@@ -1,3 +1,4 @@
+import { packNotice } from './packNotice.ts';
 import type { CompareGroup, CompareResult, RateCounts } from '../harness/compareDeck/index.ts';
 import type { DiscrepancyGroup } from '../harness/compareDeck/index.ts';
 import { describeNeighbourMatch } from '../harness/neighbours.ts';
@@ -72,7 +73,7 @@ export function formatCompareText(r: CompareResult): string {
     `measurecheck compare: deck ${r.deck} (${r.deckFormat}, ${n(r.deckMembers)} members read) against ${r.implementation}`,
   );
   out.push(
-    `rule packs: ${r.packs.map((p) => `${p.id} v${p.version}`).join(', ')} (HEDIS-style, from public sources; not the NCQA specification)`,
+    `rule packs: ${r.packs.map((p) => `${p.id} v${p.version}`).join(', ')} (${packNotice(r.packs[0]?.family)})`,
   );
   out.push(
     r.expectedFrom === 'deck'

@@ -1,3 +1,4 @@
+import { packNotice } from './packNotice.ts';
 import { decidingClauses, populationTraces, renderClauseTree } from '../engine/explain.ts';
 import type { Evaluation } from '../engine/trace.ts';
 import type { CompiledPack } from '../rulepack/compiled.ts';
@@ -12,9 +13,7 @@ export function formatExplanation(evaluation: Evaluation, pack: CompiledPack): s
   const lines: string[] = [];
   const head = [trace.measure, String(trace.year), trace.productLine ?? ''].join(' ').trimEnd();
   lines.push(`${head}: member ${trace.memberId}`);
-  lines.push(
-    `rule pack ${pack.id} v${pack.version} (HEDIS-style, from public sources; not the NCQA specification)`,
-  );
+  lines.push(`rule pack ${pack.id} v${pack.version} (${packNotice(pack.family)})`);
   lines.push('');
   lines.push('Outcome');
   const numerator =

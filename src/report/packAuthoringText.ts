@@ -17,7 +17,7 @@ export function formatValidPack(dir: string, pack: CompiledPack, status: DigestS
     byOid.length === 0
       ? ''
       : pack.valueSetBundle !== undefined
-        ? ` (${byOid.length} by OID, every one found in ${pack.valueSetBundle}${skippedNote(byOid)})`
+        ? ` (${byOid.length} by OID, every one found in ${pack.valueSetBundle.join(', ')}${skippedNote(byOid)})`
         : ` (${byOid.length} by OID, not expanded: pass --valuesets <bundle.json> to check them)`;
   const head = `${dir}: valid: ${pack.id} v${pack.version}, MY${pack.year}, measures ${measures}, ${pack.valueSets.size} value sets${oidNote}, ${pack.definitionIds.length} shared definitions`;
   if (status.state === 'released') return `${head}\n  released: ${status.digest}\n`;

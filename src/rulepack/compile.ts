@@ -1,6 +1,6 @@
 import { fail, ok } from '../model/problem.ts';
 import type { Problem, Result } from '../model/problem.ts';
-import { expandOidValueSets, readValueSetBundle } from './valueSetBundle.ts';
+import { expandOidValueSets, readValueSetBundles } from './valueSetBundle.ts';
 import type { CompiledClause, CompiledMeasure, CompiledPack } from './compiled.ts';
 import type { PackSource } from './load.ts';
 import { loadPackSource } from './load.ts';
@@ -22,7 +22,7 @@ import type { RootPopulation } from './clauseTree.ts';
 /** How `loadPack` treats value sets declared by OID. */
 export interface LoadPackOptions {
   /** A FHIR ValueSet Bundle (`--valuesets`) to read the codes of value sets by OID from. */
-  readonly valueSets?: string | undefined;
+  readonly valueSets?: string | readonly string[] | undefined;
   /**
    * `allow`: value sets by OID may stay without codes when no bundle is given (`pack validate`,
    * `pack diff`: nothing is evaluated). By default a pack that declares them needs the bundle.
@@ -37,12 +37,12 @@ export function loadPack(dir: string, options: LoadPackOptions = {}): Result<Com
   const source = loaded.value;
   const byOid = [...source.valueSets.values()].filter((vs) => vs.oid !== undefined);
   if (options.valueSets !== undefined) {
-    const bundle = readValueSetBundle(options.valueSets);
+    const bundle = readValueSetBundles(options.valueSets);
     if (!bundle.ok) return bundle;
     const expanded = expandOidValueSets(source.valueSets, bundle.value);
     if (!expanded.ok) return expanded;
     const compiled = compilePack({ ...source, valueSets: expanded.value });
-    return compiled.ok ? ok({ ...compiled.value, valueSetBundle: bundle.value.path }) : compiled;
+    return compiled.ok ? ok({ ...compiled.value, valueSetBundle: bundle.value.paths }) : compiled;
   }
   if (byOid.length > 0 && options.unexpanded !== 'allow') {
     const first = byOid[0];

@@ -31,7 +31,7 @@ export interface CompiledPack {
    * The FHIR ValueSet Bundle (`--valuesets`) the value sets by OID were read from; absent when the
    * pack declares none, or was loaded without expanding them (`pack validate`, `pack diff`).
    */
-  readonly valueSetBundle?: string;
+  readonly valueSetBundle?: readonly string[];
 }
 
 export interface CompiledMeasure {

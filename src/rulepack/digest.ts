@@ -5,7 +5,7 @@ import type { Problem, Result } from '../model/problem.ts';
 import { compilePack } from './compile.ts';
 import type { CompiledPack } from './compiled.ts';
 import { loadPackSource } from './load.ts';
-import { expandOidValueSets, readValueSetBundle } from './valueSetBundle.ts';
+import { expandOidValueSets, readValueSetBundles } from './valueSetBundle.ts';
 import type { PackSource } from './load.ts';
 import { removeEntries } from './packYamlText.ts';
 
@@ -229,20 +229,20 @@ export function digestProblems(source: PackSource, status: DigestStatus, dir: st
  */
 export function validatePack(
   dir: string,
-  options: { readonly valueSets?: string | undefined } = {},
+  options: { readonly valueSets?: string | readonly string[] | undefined } = {},
 ): Result<{ readonly pack: CompiledPack; readonly status: DigestStatus }> {
   const source = loadPackSource(dir);
   if (!source.ok) return source;
   // With a bundle, every value set by OID must resolve in it; without, they stay without codes.
   let valueSets = source.value.valueSets;
-  let bundleFile: string | undefined;
+  let bundleFile: readonly string[] | undefined;
   if (options.valueSets !== undefined) {
-    const bundle = readValueSetBundle(options.valueSets);
+    const bundle = readValueSetBundles(options.valueSets);
     if (!bundle.ok) return bundle;
     const expanded = expandOidValueSets(valueSets, bundle.value);
     if (!expanded.ok) return expanded;
     valueSets = expanded.value;
-    bundleFile = bundle.value.path;
+    bundleFile = bundle.value.paths;
   }
   const compiled = compilePack({ ...source.value, valueSets });
   if (!compiled.ok) return compiled;

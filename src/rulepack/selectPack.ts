@@ -9,7 +9,7 @@ export interface PackSelection {
   readonly rules?: string | undefined;
   readonly year?: number | undefined;
   /** A FHIR ValueSet Bundle with the codes of the value sets the pack declares by OID. */
-  readonly valuesets?: string | undefined;
+  readonly valuesets?: string | readonly string[] | undefined;
 }
 
 /**

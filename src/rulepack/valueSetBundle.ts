@@ -20,8 +20,8 @@ export interface BundleValueSet {
 export interface ValueSetBundle {
   /** The file as the user named it (for messages). */
   readonly file: string;
-  /** The path to read it again (reference workers load packs themselves). */
-  readonly path: string;
+  /** The paths to read it again (reference workers load packs themselves). */
+  readonly paths: readonly string[];
   readonly byOid: ReadonlyMap<string, BundleValueSet>;
   /** ValueSet resources in the bundle. */
   readonly valueSets: number;
@@ -71,7 +71,42 @@ export function readValueSetBundle(path: string): Result<ValueSetBundle> {
     for (const oid of oidsOf(resource)) if (!byOid.has(oid)) byOid.set(oid, valueSet);
   }
   if (count === 0) return notBundle('a Bundle without ValueSet resources');
-  return ok({ file, path, byOid, valueSets: count });
+  return ok({ file, paths: [path], byOid, valueSets: count });
+}
+
+/**
+ * Reads several ValueSet Bundles as one (`--valuesets` given more than once, e.g. one bundle per
+ * measure): an OID found in more than one keeps the first bundle's codes.
+ */
+export function readValueSetBundles(paths: string | readonly string[]): Result<ValueSetBundle> {
+  const list = typeof paths === 'string' ? [paths] : paths;
+  const bundles: ValueSetBundle[] = [];
+  const problems: Problem[] = [];
+  for (const path of list) {
+    const read = readValueSetBundle(path);
+    if (read.ok) bundles.push(read.value);
+    else problems.push(...read.problems);
+  }
+  if (problems.length > 0) return fail(problems);
+  const [first, ...rest] = bundles;
+  if (first === undefined) {
+    return fail([
+      {
+        code: 'valuesets/not-a-bundle',
+        message: 'no value set bundle given',
+        hint: NOT_A_BUNDLE_HINT,
+      },
+    ]);
+  }
+  if (rest.length === 0) return ok(first);
+  const byOid = new Map(first.byOid);
+  for (const b of rest) for (const [oid, vs] of b.byOid) if (!byOid.has(oid)) byOid.set(oid, vs);
+  return ok({
+    file: bundles.map((b) => b.file).join(', '),
+    paths: bundles.flatMap((b) => b.paths),
+    byOid,
+    valueSets: bundles.reduce((n, b) => n + b.valueSets, 0),
+  });
 }
 
 /**

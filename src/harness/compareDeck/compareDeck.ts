@@ -90,8 +90,11 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
         const answer = done.answers.get(caseId(b.member.id, t.request));
         const g = groupFor(t.request);
         const expected = t.expected ?? reference;
+        // A deck row without a stratum, for a member the reference puts in one, states none
+        // (MeasureReports of published test decks carry no stratum): strata are not compared.
+        const stratum = !(expected.stratum === undefined && reference.stratum !== undefined);
         if (t.expected) {
-          const d = compareOutcomes(reference, t.expected);
+          const d = compareOutcomes(reference, t.expected, { stratum });
           if (d) g.deckDisagrees(b.member.id, t.origin, d);
         }
         if (!answer || 'missing' in answer) {
@@ -102,7 +105,7 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
           g.failedAnswer(b.member.id, t.origin, answer.failure);
           return;
         }
-        g.add(expected, reference, answer.outcome, () => ({
+        g.add(expected, reference, answer.outcome, stratum, () => ({
           member: b.member,
           memberId: b.member.id,
           origin: t.origin,
@@ -192,7 +195,7 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
       options.answers.kind === 'implementation'
         ? options.answers.implementation.label
         : options.answers.file,
-    packs: options.packs.map((p) => ({ id: p.id, version: p.version })),
+    packs: options.packs.map((p) => ({ id: p.id, version: p.version, family: p.family })),
     deckMembers,
     membersWithoutExpected,
     groups: groupResults,

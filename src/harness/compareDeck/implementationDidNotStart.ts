@@ -19,7 +19,7 @@ export function implementationDidNotStart(
     deckFormat: deck.format,
     expectedFrom: deck.expectedFile === undefined ? 'reference' : 'deck',
     implementation: label,
-    packs: packs.map((p) => ({ id: p.id, version: p.version })),
+    packs: packs.map((p) => ({ id: p.id, version: p.version, family: p.family })),
     deckMembers: 0,
     membersWithoutExpected: 0,
     groups: [],

@@ -176,7 +176,11 @@ export interface CompareResult {
   /** `deck` when the deck's expected results are the truth; `reference` when computed. */
   readonly expectedFrom: 'deck' | 'reference';
   readonly implementation: string;
-  readonly packs: readonly { readonly id: string; readonly version: string }[];
+  readonly packs: readonly {
+    readonly id: string;
+    readonly version: string;
+    readonly family?: string;
+  }[];
   /** Members read from the deck. */
   readonly deckMembers: number;
   /** Deck members with no expected row in the selection (not compared). */

@@ -5,7 +5,7 @@ import type { Problem } from '../../../model/problem.ts';
 import type { Request } from '../../../model/request.ts';
 import type { CompiledPack } from '../../../rulepack/compiled.ts';
 import type { CompareSelection } from '../types.ts';
-import { noProductLineProblem, unknownRequestProblem } from './inputProblems.ts';
+import { unknownRequestProblem } from './inputProblems.ts';
 import type { OrStop } from './stop.ts';
 
 /** One case to compare: a member for one request. */
@@ -49,15 +49,12 @@ export function deckTasks(options: DeckTaskOptions): (dm: DeckMember) => OrStop<
       return { ok: true, value: tasks };
     }
     for (const e of dm.expected) {
-      const { productLine } = e.outcome;
-      if (productLine === undefined) {
-        const problem = noProductLineProblem(options.packs, e.outcome, e.origin);
-        if (!options.keepGoing) return { ok: false, stop: { kind: 'input', problems: [problem] } };
-        options.skip(problem);
-        continue;
-      }
-      const o = { ...e.outcome, productLine };
-      const request: Request = { measure: o.measure, year: o.year, productLine };
+      const o = e.outcome;
+      const request: Request = {
+        measure: o.measure,
+        year: o.year,
+        ...(o.productLine !== undefined ? { productLine: o.productLine } : {}),
+      };
       if (!selected(request)) continue;
       const problem = unknownRequestProblem(options.packs, request, e.origin);
       if (problem) {

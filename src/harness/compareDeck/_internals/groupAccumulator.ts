@@ -84,6 +84,7 @@ export class GroupAccumulator {
     expected: Outcome,
     reference: Outcome,
     implementation: Outcome,
+    stratumStated: boolean,
     context: () => DiscrepancyContext,
   ): void {
     this.members += 1;
@@ -110,11 +111,11 @@ export class GroupAccumulator {
       tally(counts.reference, reference, r.get(rate) ?? false);
       tally(counts.implementation, implementation, i.get(rate) ?? false);
     }
-    if (expected.initialPopulation && implementation.initialPopulation) {
+    if (stratumStated && expected.initialPopulation && implementation.initialPopulation) {
       if (expected.stratum === implementation.stratum) this.strata.agree += 1;
       else this.strata.disagree += 1;
     }
-    const difference = compareOutcomes(expected, implementation);
+    const difference = compareOutcomes(expected, implementation, { stratum: stratumStated });
     if (!difference) {
       this.agreeing += 1;
       return;

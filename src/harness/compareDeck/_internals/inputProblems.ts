@@ -55,28 +55,6 @@ export function unknownRequestProblem(
   return undefined;
 }
 
-/**
- * An expected row without a product line (a JSON Lines deck may hold one, e.g. from
- * `import fhir`): every measure of the packs is reported per product line.
- */
-export function noProductLineProblem(
-  packs: ReadonlyMap<number, CompiledPack>,
-  o: { readonly measure: string; readonly year: number },
-  origin: RowOrigin,
-): Problem {
-  const lines = packs.get(o.year)?.measures.get(o.measure)?.productLines;
-  return {
-    code: 'deck/unknown-product-line',
-    message: `expected row for ${o.measure} ${String(o.year)} has no product line`,
-    file: origin.file,
-    line: origin.line,
-    hint:
-      lines !== undefined
-        ? `${o.measure} is reported for ${lines.join(', ')}: add "productLine" to the row`
-        : 'add "productLine" to the row',
-  };
-}
-
 /** A second results row for the same member, measure, year and product line. */
 export function duplicateResultProblem(
   outcome: Outcome,
