@@ -317,7 +317,7 @@ describe('measurecheck compare', () => {
   it('needs exactly one of --impl and --results', async () => {
     const run = await runCli(['compare', '--fixtures', deck]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('compare needs an implementation or its results');
+    expect(run.stderr).toContain('compare needs an implementation, its results, or --reference');
     expectNoStackTrace(run);
   });
 

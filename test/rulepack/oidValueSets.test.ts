@@ -74,7 +74,7 @@ describe('reading a ValueSet bundle', () => {
     expect(colonoscopy?.oid?.oid).toBe(COLONOSCOPY);
     expect(colonoscopy?.size).toBe(3);
     expect(colonoscopy && valueSetHas(colonoscopy, 'SNOMEDCT', '310634005')).toBe(true);
-    expect(pack.valueSetBundle).toBe(BUNDLE);
+    expect(pack.valueSetBundle).toEqual([BUNDLE]);
   });
 
   it('a pack with value sets by OID and no bundle: exit 2 with a hint, unless unexpanded ones are allowed', () => {
