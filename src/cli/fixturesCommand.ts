@@ -107,13 +107,17 @@ async function generate(opts: GenerateCliOptions): Promise<number> {
   const progress = opts.progress !== false && process.stderr.isTTY;
   // The deck is written beside --out and replaces the old one only when complete (with --force,
   // the deck files of both formats), so an interrupted run leaves the old deck as it was.
-  const writer = createDeckWriter(opts.out, opts.format);
+  // The handlers come first: a signal between creating the staging folder and listening for it
+  // would kill the process with the folder left behind.
+  const started: { writer?: { abort(): void } } = {};
   const interrupted = () => {
-    writer.abort();
+    started.writer?.abort();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  const writer = createDeckWriter(opts.out, opts.format);
+  started.writer = writer;
   const pool = await startReferencePool([pack], {
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   });
