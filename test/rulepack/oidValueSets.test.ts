@@ -74,7 +74,7 @@ describe('reading a ValueSet bundle', () => {
     expect(colonoscopy?.oid?.oid).toBe(COLONOSCOPY);
     expect(colonoscopy?.size).toBe(3);
     expect(colonoscopy && valueSetHas(colonoscopy, 'SNOMEDCT', '310634005')).toBe(true);
-    expect(pack.valueSetBundle).toBe(BUNDLE);
+    expect(pack.valueSetBundle).toEqual([BUNDLE]);
   });
 
   it('a pack with value sets by OID and no bundle: exit 2 with a hint, unless unexpanded ones are allowed', () => {
@@ -98,6 +98,28 @@ describe('reading a ValueSet bundle', () => {
     expect(text).toContain('fixtures/valuesets/colonoscopy-only-bundle.json');
     const invalid = problems(validatePack(PACK, { valueSets: only }));
     expect(invalid.map((p) => p.code)).toEqual(['valuesets/missing-oid']);
+  });
+
+  it('OIDs split across two bundles: the pack loads with both, and names the OID missing with one', () => {
+    const colonoscopyOnly = repoFile('fixtures/valuesets/colonoscopy-only-bundle.json');
+    const hospiceOnly = repoFile('fixtures/valuesets/hospice-only-bundle.json');
+    const pack = value(loadPack(PACK, { valueSets: [colonoscopyOnly, hospiceOnly] }));
+    const colonoscopy = pack.valueSets.get('Colonoscopy');
+    const hospice = pack.valueSets.get('Hospice Encounter');
+    expect(colonoscopy && valueSetHas(colonoscopy, 'CPT', '45378')).toBe(true);
+    expect(hospice && valueSetHas(hospice, 'SNOMEDCT', '183919006')).toBe(true);
+    expect(colonoscopy?.oid?.expandedFrom).toBe('fixtures/valuesets/colonoscopy-only-bundle.json');
+    expect(hospice?.oid?.expandedFrom).toBe('fixtures/valuesets/hospice-only-bundle.json');
+    expect(pack.valueSetBundle).toEqual([colonoscopyOnly, hospiceOnly]);
+    value(validatePack(PACK, { valueSets: [hospiceOnly, colonoscopyOnly] }));
+
+    const withHospiceOnly = problems(loadPack(PACK, { valueSets: [hospiceOnly] }));
+    expect(withHospiceOnly.map((p) => p.code)).toEqual(['valuesets/missing-oid']);
+    expect(withHospiceOnly[0]?.text).toContain(`value set "Colonoscopy" (OID ${COLONOSCOPY})`);
+    expect(withHospiceOnly[0]?.text).toContain('fixtures/valuesets/hospice-only-bundle.json');
+    const withColonoscopyOnly = problems(validatePack(PACK, { valueSets: [colonoscopyOnly] }));
+    expect(withColonoscopyOnly.map((p) => p.code)).toEqual(['valuesets/missing-oid']);
+    expect(withColonoscopyOnly[0]?.text).toContain(`(OID ${HOSPICE})`);
   });
 
   it('a file that is not a Bundle of ValueSets, or not JSON, is named', () => {
