@@ -172,9 +172,7 @@ function oidsOf(resource: Readonly<Record<string, unknown>>): string[] {
 }
 
 /** The codes of one ValueSet resource: its expansion, else its compose. */
-function bundleValueSet(
-  resource: Readonly<Record<string, unknown>>,
-): Omit<BundleValueSet, 'file'> {
+function bundleValueSet(resource: Readonly<Record<string, unknown>>): Omit<BundleValueSet, 'file'> {
   const codes = new Map<CodeSystem, Set<string>>();
   const display = new Map<string, string>();
   const skipped = new Map<string, number>();
