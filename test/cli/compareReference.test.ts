@@ -92,32 +92,18 @@ describe('compare --reference', () => {
   });
 
   it('takes exactly one of --impl, --results and --reference (exit 2 with the usage message)', async () => {
-    const both = await runCli([
-      'compare',
-      '--rules',
-      PACK,
-      '--fixtures',
-      SCR_DECK,
-      '--reference',
-      '--results',
-      join(scratch, 'results.csv'),
-    ]);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toContain('pass only one of --impl, --results and --reference');
-    expect(both.stderr).toContain('--reference to check the rule pack itself against the deck');
-    const implToo = await runCli([
-      'compare',
-      '--rules',
-      PACK,
-      '--fixtures',
-      SCR_DECK,
-      '--reference',
-      '--impl',
-      'fixtures/implementations/scr-correct.ts',
-    ]);
-    expect(implToo.code).toBe(2);
-    expect(implToo.stderr).toContain('pass only one of --impl, --results and --reference');
-    const none = await runCli(['compare', '--rules', PACK, '--fixtures', SCR_DECK]);
+    const deck = ['compare', '--rules', PACK, '--fixtures', SCR_DECK];
+    const twoOfThem = [
+      ['--reference', '--results', join(scratch, 'results.csv')],
+      ['--reference', '--impl', 'fixtures/implementations/scr-correct.ts'],
+    ];
+    for (const answers of twoOfThem) {
+      const run = await runCli([...deck, ...answers]);
+      expect(run.code, answers.join(' ')).toBe(2);
+      expect(run.stderr).toContain('pass only one of --impl, --results and --reference');
+      expect(run.stderr).toContain('--reference to check the rule pack itself against the deck');
+    }
+    const none = await runCli(deck);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('compare needs an implementation, its results, or --reference');
   });
