@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } f
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Member } from '../../model/member.ts';
-import type { ExpectedOutcome, Outcome } from '../../model/outcome.ts';
+import type { ExpectedOutcome } from '../../model/outcome.ts';
 import { MeasurecheckError } from '../../model/problem.ts';
 import { entryExists } from '../../model/textFile.ts';
 import {
@@ -283,7 +283,8 @@ class CsvDeckWriter implements DeckFiles {
         )
         .join(''),
     );
-    for (const o of expected) await this.expected.write(withProductLine(o));
+    // A measure without product lines leaves product_line empty (read back the same way).
+    for (const o of expected) await this.expected.write(o);
   }
 
   async close(): Promise<void> {
@@ -314,17 +315,6 @@ class CsvDeckWriter implements DeckFiles {
       s.destroy();
     }
   }
-}
-
-/** The CSV tables have a product_line column that every expected row fills in. */
-function withProductLine(o: ExpectedOutcome): Outcome {
-  const { productLine } = o;
-  if (productLine === undefined) {
-    throw new Error(
-      `expected outcome of member ${o.memberId} for ${o.measure} has no product line; write it to a JSON Lines deck`,
-    );
-  }
-  return { ...o, productLine };
 }
 
 /** One claims.csv row per code; throws for a member the format cannot represent. */
