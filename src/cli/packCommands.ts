@@ -21,7 +21,7 @@ export function registerPackCommands(program: Command, setExit: (code: number) =
       'FHIR ValueSet Bundle: also check that every value set declared by OID is in it (repeatable: one bundle per measure, say)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .action((dirs: string[], opts: { valuesets?: string }) => {
+    .action((dirs: string[], opts: { valuesets?: string[] }) => {
       for (const dir of dirs) {
         const result = validatePack(dir, { valueSets: opts.valuesets });
         if (!result.ok) {

@@ -180,6 +180,12 @@ function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom'
       `  stratum: ${n(g.strata.agree)} agree, ${n(g.strata.disagree)} differ (members both sides put in the initial population)`,
     );
   }
+  const notStated = g.strata.notStated ?? 0;
+  if (notStated > 0) {
+    out.push(
+      `  stratum: not compared for ${n(notStated)} member(s) whose expected row states none (the reference puts them in a stratum)`,
+    );
+  }
   const rateHeader =
     expectedFrom === 'deck'
       ? ['rate', 'expected (deck)', 'reference', 'implementation']

@@ -9,6 +9,8 @@ import type { ValueSet } from './valueSet.ts';
 
 /** The codes of one ValueSet resource of a bundle, in our code systems. */
 export interface BundleValueSet {
+  /** The bundle it was read from, as the user named it (bundles given together keep their own). */
+  readonly file: string;
   readonly codes: ReadonlyMap<CodeSystem, ReadonlySet<string>>;
   readonly display: ReadonlyMap<string, string>;
   readonly size: number;
@@ -67,7 +69,7 @@ export function readValueSetBundle(path: string): Result<ValueSetBundle> {
       );
     }
     count += 1;
-    const valueSet = bundleValueSet(resource);
+    const valueSet: BundleValueSet = { file, ...bundleValueSet(resource) };
     for (const oid of oidsOf(resource)) if (!byOid.has(oid)) byOid.set(oid, valueSet);
   }
   if (count === 0) return notBundle('a Bundle without ValueSet resources');
@@ -140,7 +142,7 @@ export function expandOidValueSets(
       ...vs,
       oid: {
         ...vs.oid,
-        expandedFrom: bundle.file,
+        expandedFrom: found.file,
         skippedCodes: [...found.skipped.values()].reduce((a, b) => a + b, 0),
       },
       codes: found.codes,
@@ -170,7 +172,7 @@ function oidsOf(resource: Readonly<Record<string, unknown>>): string[] {
 }
 
 /** The codes of one ValueSet resource: its expansion, else its compose. */
-function bundleValueSet(resource: Readonly<Record<string, unknown>>): BundleValueSet {
+function bundleValueSet(resource: Readonly<Record<string, unknown>>): Omit<BundleValueSet, 'file'> {
   const codes = new Map<CodeSystem, Set<string>>();
   const display = new Map<string, string>();
   const skipped = new Map<string, number>();

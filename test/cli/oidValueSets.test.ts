@@ -109,4 +109,48 @@ describe('--valuesets', () => {
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain('2 by OID, every one found in');
   });
+
+  it('may be given more than once: OIDs split across two bundles are found in either', async () => {
+    const colonoscopyOnly = 'fixtures/valuesets/colonoscopy-only-bundle.json';
+    const hospiceOnly = 'fixtures/valuesets/hospice-only-bundle.json';
+    const both = await runCli([
+      'pack',
+      'validate',
+      'fixtures/packs/oid-valuesets',
+      '--valuesets',
+      colonoscopyOnly,
+      '--valuesets',
+      hospiceOnly,
+    ]);
+    expect(both.stderr).toBe('');
+    expect(both.code).toBe(0);
+    expect(both.stdout).toContain(
+      `2 by OID, every one found in ${colonoscopyOnly}, ${hospiceOnly}`,
+    );
+    const one = await runCli([
+      'pack',
+      'validate',
+      'fixtures/packs/oid-valuesets',
+      '--valuesets',
+      hospiceOnly,
+    ]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain(
+      `value set "Colonoscopy" (OID 2.16.840.1.113883.3.464.1003.108.12.1020) is not in ${hospiceOnly}`,
+    );
+    const check = await runCli([
+      'check',
+      ...PACK,
+      '--valuesets',
+      colonoscopyOnly,
+      '--valuesets',
+      hospiceOnly,
+      '--impl',
+      CORRECT,
+      '--runs',
+      '100',
+    ]);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+  });
 });

@@ -100,6 +100,28 @@ describe('reading a ValueSet bundle', () => {
     expect(invalid.map((p) => p.code)).toEqual(['valuesets/missing-oid']);
   });
 
+  it('OIDs split across two bundles: the pack loads with both, and names the OID missing with one', () => {
+    const colonoscopyOnly = repoFile('fixtures/valuesets/colonoscopy-only-bundle.json');
+    const hospiceOnly = repoFile('fixtures/valuesets/hospice-only-bundle.json');
+    const pack = value(loadPack(PACK, { valueSets: [colonoscopyOnly, hospiceOnly] }));
+    const colonoscopy = pack.valueSets.get('Colonoscopy');
+    const hospice = pack.valueSets.get('Hospice Encounter');
+    expect(colonoscopy && valueSetHas(colonoscopy, 'CPT', '45378')).toBe(true);
+    expect(hospice && valueSetHas(hospice, 'SNOMEDCT', '183919006')).toBe(true);
+    expect(colonoscopy?.oid?.expandedFrom).toBe('fixtures/valuesets/colonoscopy-only-bundle.json');
+    expect(hospice?.oid?.expandedFrom).toBe('fixtures/valuesets/hospice-only-bundle.json');
+    expect(pack.valueSetBundle).toEqual([colonoscopyOnly, hospiceOnly]);
+    value(validatePack(PACK, { valueSets: [hospiceOnly, colonoscopyOnly] }));
+
+    const withHospiceOnly = problems(loadPack(PACK, { valueSets: [hospiceOnly] }));
+    expect(withHospiceOnly.map((p) => p.code)).toEqual(['valuesets/missing-oid']);
+    expect(withHospiceOnly[0]?.text).toContain(`value set "Colonoscopy" (OID ${COLONOSCOPY})`);
+    expect(withHospiceOnly[0]?.text).toContain('fixtures/valuesets/hospice-only-bundle.json');
+    const withColonoscopyOnly = problems(validatePack(PACK, { valueSets: [colonoscopyOnly] }));
+    expect(withColonoscopyOnly.map((p) => p.code)).toEqual(['valuesets/missing-oid']);
+    expect(withColonoscopyOnly[0]?.text).toContain(`(OID ${HOSPICE})`);
+  });
+
   it('a file that is not a Bundle of ValueSets, or not JSON, is named', () => {
     const patient = problems(
       readValueSetBundle(repoFile('fixtures/valuesets/not-a-valueset-bundle.json')),

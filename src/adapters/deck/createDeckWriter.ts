@@ -283,6 +283,7 @@ class CsvDeckWriter implements DeckFiles {
         )
         .join(''),
     );
+    // A measure without product lines leaves product_line empty (read back the same way).
     for (const o of expected) await this.expected.write(o);
   }
 

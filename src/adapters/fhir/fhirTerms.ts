@@ -1,16 +1,4 @@
-import type { CodeSystem, Setting } from '../../model/member.ts';
-
-/** FHIR code system URIs and the code systems of the member record they map to. */
-export const FHIR_CODE_SYSTEMS: ReadonlyMap<string, CodeSystem> = new Map<string, CodeSystem>([
-  ['http://hl7.org/fhir/sid/icd-10-cm', 'ICD10CM'],
-  ['http://www.cms.gov/Medicare/Coding/ICD10', 'ICD10PCS'],
-  ['http://www.ama-assn.org/go/cpt', 'CPT'],
-  ['https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', 'HCPCS'],
-  ['http://loinc.org', 'LOINC'],
-  ['http://snomed.info/sct', 'SNOMEDCT'],
-  ['http://www.nlm.nih.gov/research/umls/rxnorm', 'RXNORM'],
-  ['http://hl7.org/fhir/sid/ndc', 'NDC'],
-]);
+import type { Setting } from '../../model/member.ts';
 
 /** Encounter.class codes (v3 ActCode) and the setting of the member record they map to. */
 export const ENCOUNTER_CLASS_SETTINGS: ReadonlyMap<string, Setting> = new Map<string, Setting>([

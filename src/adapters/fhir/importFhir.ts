@@ -1,4 +1,5 @@
 import type { IsoDate } from '../../model/calendarDate.ts';
+import { codeSystemFromFhirUri } from '../../model/fhirCodeSystems.ts';
 import { memberSchema } from '../../model/member.ts';
 import type {
   Claim,
@@ -14,7 +15,7 @@ import type { ExpectedOutcome } from '../../model/outcome.ts';
 import { formatPath } from '../../model/problem.ts';
 import type { Problem, ProblemCode } from '../../model/problem.ts';
 import { readFhirDate } from './fhirDates.ts';
-import { ENCOUNTER_CLASS_SETTINGS, FHIR_CODE_SYSTEMS, QICORE_DO_NOT_PERFORM } from './fhirTerms.ts';
+import { ENCOUNTER_CLASS_SETTINGS, QICORE_DO_NOT_PERFORM } from './fhirTerms.ts';
 import { isObject, readFhirFiles } from './readFhirFiles.ts';
 import type { FhirEntry, JsonObject } from './readFhirFiles.ts';
 
@@ -839,7 +840,7 @@ class Importer {
       if (!isObject(coding) || typeof coding['code'] !== 'string' || coding['code'] === '')
         continue;
       const uri = coding['system'];
-      const system = typeof uri === 'string' ? FHIR_CODE_SYSTEMS.get(uri) : undefined;
+      const system = typeof uri === 'string' ? codeSystemFromFhirUri(uri) : undefined;
       if (system === undefined) {
         const key = `${at.entry.file}\n${String(uri)}`;
         if (!this.notedSystems.has(key)) {

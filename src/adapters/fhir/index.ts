@@ -12,4 +12,3 @@ export type {
 } from './importFhir.ts';
 export { readFhirDate } from './fhirDates.ts';
 export type { FhirDate } from './fhirDates.ts';
-export { FHIR_CODE_SYSTEMS } from './fhirTerms.ts';

@@ -142,8 +142,16 @@ export interface CompareGroup {
   readonly agreeing: number;
   readonly discrepant: number;
   readonly populations: readonly { readonly population: string; readonly confusion: Confusion }[];
-  /** Members where both sides have the member in the initial population: same stratum or not. */
-  readonly strata: { readonly agree: number; readonly disagree: number };
+  /**
+   * Members where both sides have the member in the initial population: same stratum or not;
+   * `notStated`: those whose expected row states no stratum while the reference puts the member in
+   * one (rows imported from MeasureReports), so the stratum was not compared.
+   */
+  readonly strata: {
+    readonly agree: number;
+    readonly disagree: number;
+    readonly notStated?: number;
+  };
   readonly rates: readonly RateComparison[];
   readonly discrepancies: readonly DiscrepancyGroup[];
   readonly examples: readonly DiscrepantMember[];

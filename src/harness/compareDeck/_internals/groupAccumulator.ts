@@ -55,7 +55,7 @@ export class GroupAccumulator {
   private agreeing = 0;
   /** Per population flag (`numerator:<rate>` for each rate of a multi-rate measure). */
   private readonly confusion = new Map<string, ConfusionCounts>();
-  private readonly strata = { agree: 0, disagree: 0 };
+  private readonly strata = { agree: 0, disagree: 0, notStated: 0 };
   private readonly rates = new Map<
     string,
     { expected: RateTally; reference: RateTally; implementation: RateTally }
@@ -111,8 +111,9 @@ export class GroupAccumulator {
       tally(counts.reference, reference, r.get(rate) ?? false);
       tally(counts.implementation, implementation, i.get(rate) ?? false);
     }
-    if (stratumStated && expected.initialPopulation && implementation.initialPopulation) {
-      if (expected.stratum === implementation.stratum) this.strata.agree += 1;
+    if (expected.initialPopulation && implementation.initialPopulation) {
+      if (!stratumStated) this.strata.notStated += 1;
+      else if (expected.stratum === implementation.stratum) this.strata.agree += 1;
       else this.strata.disagree += 1;
     }
     const difference = compareOutcomes(expected, implementation, { stratum: stratumStated });
