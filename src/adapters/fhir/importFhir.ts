@@ -1,23 +1,28 @@
 import type { IsoDate } from '../../model/calendarDate.ts';
 import { codeSystemFromFhirUri } from '../../model/fhirCodeSystems.ts';
-import { memberSchema } from '../../model/member.ts';
+import { codeSystemSchema, memberSchema, settingSchema } from '../../model/member.ts';
 import type {
   Claim,
   Code,
   Condition,
+  Dispensing,
+  Enrollment,
   Member,
   Observation,
   Order,
   OrderKind,
+  ProductLine,
   Setting,
+  Status,
 } from '../../model/member.ts';
 import type { ExpectedOutcome } from '../../model/outcome.ts';
 import { formatPath } from '../../model/problem.ts';
 import type { Problem, ProblemCode } from '../../model/problem.ts';
 import { readFhirDate } from './fhirDates.ts';
+import { EXT, SETTING_CLASS_SYSTEM, SOPT_SYSTEM } from './fhirExtensions.ts';
 import { ENCOUNTER_CLASS_SETTINGS, QICORE_DO_NOT_PERFORM } from './fhirTerms.ts';
-import { isObject, readFhirFiles } from './readFhirFiles.ts';
-import type { FhirEntry, JsonObject } from './readFhirFiles.ts';
+import { isObject, readFhirDocuments, readFhirFiles } from './readFhirFiles.ts';
+import type { FhirEntry, FhirFiles, JsonObject } from './readFhirFiles.ts';
 
 export interface ImportFhirOptions {
   /** The measure id of every MeasureReport's expected row (`--measure`). */
@@ -72,6 +77,8 @@ const CARRIED = new Set([
   'MedicationRequest',
   'DeviceRequest',
   'ServiceRequest',
+  'MedicationDispense',
+  'Coverage',
   'MeasureReport',
 ]);
 
@@ -103,7 +110,32 @@ const HINT = 'see docs/fhir.md for what the import reads';
  * for (const c of result.cases) console.log(c.member.id, c.expected.length);
  */
 export function importFhir(inputs: readonly string[], options: ImportFhirOptions = {}): FhirImport {
-  const read = readFhirFiles(inputs);
+  return importRead(readFhirFiles(inputs), inputs, options);
+}
+
+/**
+ * `importFhir` of FHIR documents already parsed (a resource or a Bundle each, such as what
+ * `exportFhir` returns); `file` names each document in problems and notes.
+ *
+ * @example
+ * const [back] = importFhirDocuments([{ file: 'm.json', json: exportFhir(member) }]).cases;
+ */
+export function importFhirDocuments(
+  documents: readonly { readonly file: string; readonly json: unknown }[],
+  options: ImportFhirOptions = {},
+): FhirImport {
+  return importRead(
+    readFhirDocuments(documents),
+    documents.map((d) => d.file),
+    options,
+  );
+}
+
+function importRead(
+  read: FhirFiles,
+  inputs: readonly string[],
+  options: ImportFhirOptions,
+): FhirImport {
   const importer = new Importer(options);
   for (const p of read.problems) importer.unitProblem(p.unit, p.problem);
   for (const b of read.nestedBundles) {
@@ -141,6 +173,8 @@ class ResourceError extends Error {
 
 interface MemberDraft {
   readonly patient: FhirEntry;
+  readonly enrollments: Enrollment[];
+  readonly dispensings: Dispensing[];
   readonly claims: Claim[];
   readonly observations: Observation[];
   readonly conditions: Condition[];
@@ -159,6 +193,8 @@ class Importer {
   private readonly referencedMedications = new Set<string>();
   /** The patient whose resource is being mapped: references resolve in its records first. */
   private current: string | undefined;
+  /** A code's position among its record's codes, when the export wrote it (`code-index`). */
+  private readonly codeIndex = new WeakMap<Code, number>();
 
   constructor(private readonly options: ImportFhirOptions) {}
 
@@ -196,6 +232,8 @@ class Importer {
       if (e.type !== 'Patient') continue;
       drafts.set(e.id, {
         patient: e,
+        enrollments: [],
+        dispensings: [],
         claims: [],
         observations: [],
         conditions: [],
@@ -364,6 +402,8 @@ class Importer {
   /** The resource a reference names; a missing one is a problem (thrown). */
   private resolve(at: At, ref: unknown, type: string): FhirEntry {
     if (!isObject(ref)) throw this.stop(at, 'fhir/invalid-resource', 'not a reference');
+    const local = ref['reference'];
+    if (typeof local === 'string' && local.startsWith('#')) return this.contained(at, local, type);
     const key = this.referenceKey(ref['reference']);
     const refAt = child(at, 'reference');
     const text = ref['reference'];
@@ -394,6 +434,32 @@ class Importer {
     return target;
   }
 
+  /** A resource contained in the referring one (`#id`); a missing one is a problem (thrown). */
+  private contained(at: At, reference: string, type: string): FhirEntry {
+    const owner = at.entry;
+    const list = owner.json['contained'];
+    const found = Array.isArray(list)
+      ? list.findIndex((r) => isObject(r) && r['id'] === reference.slice(1))
+      : -1;
+    const json: unknown = Array.isArray(list) ? list[found] : undefined;
+    if (!isObject(json) || json['resourceType'] !== type) {
+      throw this.stop(
+        child(at, 'reference'),
+        'fhir/missing-reference',
+        `${reference} is not a ${type} contained in ${owner.type}/${owner.id}`,
+        `add the ${type} to the resource's contained list, or fix the reference`,
+      );
+    }
+    return {
+      type,
+      id: reference.slice(1),
+      json,
+      file: owner.file,
+      at: `${owner.at}.contained[${String(found)}]`,
+      unit: owner.unit,
+    };
+  }
+
   private map(e: FhirEntry, draft: MemberDraft): void {
     const at: At = { entry: e, path: e.at };
     this.modifierExtensions(at, READ_MODIFIERS[e.type] ?? []);
@@ -418,6 +484,12 @@ class Importer {
         return;
       case 'ServiceRequest':
         this.order(at, draft, 'service');
+        return;
+      case 'MedicationDispense':
+        this.dispense(at, draft);
+        return;
+      case 'Coverage':
+        this.coverage(at, draft);
         return;
       case 'MeasureReport':
         this.measureReport(at, draft);
@@ -453,26 +525,31 @@ class Importer {
         );
       }
     }
+    codes.push(...this.roleCodes(at));
     const span = this.period(child(at, 'period'), json['period'], true);
     if (span === undefined) return;
     if (codes.length === 0) {
       this.noCodes(at);
       return;
     }
+    const claimKind = extensionValue(json, EXT.claimKind, 'valueCode');
+    const doNotPerform = extensionValue(json, EXT.doNotPerform, 'valueBoolean');
     draft.claims.push({
-      id: at.entry.id,
+      id: this.recordId(at.entry) ?? at.entry.id,
       date: span.start,
       ...(span.end !== undefined ? { endDate: span.end } : {}),
       setting: this.settingOf(at.entry),
-      codes,
-      kind: 'encounter',
+      codes: this.ordered(codes),
+      ...(claimKind === 'none' ? {} : { kind: claimKind === 'claim' ? 'claim' : 'encounter' }),
       ...this.status(at),
+      ...(typeof doNotPerform === 'boolean' ? { doNotPerform } : {}),
     });
   }
 
   private procedure(at: At, draft: MemberDraft): void {
     const json = at.entry.json;
     const codes = this.concept(child(at, 'code'), json['code']);
+    codes.push(...this.concepts(at, 'reasonCode', 'diagnosis'), ...this.roleCodes(at));
     const span =
       json['performedPeriod'] !== undefined
         ? this.period(child(at, 'performedPeriod'), json['performedPeriod'], true)
@@ -482,21 +559,24 @@ class Importer {
       this.noCodes(at);
       return;
     }
+    const setting = settingSchema.safeParse(extensionValue(json, EXT.setting, 'valueCode'));
+    const doNotPerform = extensionValue(json, EXT.doNotPerform, 'valueBoolean');
     draft.claims.push({
-      id: at.entry.id,
+      id: this.recordId(at.entry) ?? at.entry.id,
       date: span.start,
       ...(span.end !== undefined ? { endDate: span.end } : {}),
-      setting: 'other',
-      codes,
+      setting: setting.success ? setting.data : 'other',
+      codes: this.ordered(codes),
       kind: 'procedure',
       ...this.status(at),
+      ...(typeof doNotPerform === 'boolean' ? { doNotPerform } : {}),
     });
   }
 
   private condition(at: At, draft: MemberDraft): void {
     const json = at.entry.json;
     const codes = this.concept(child(at, 'code'), json['code']);
-    codes.push(...this.concepts(at, 'bodySite', 'body-site'));
+    codes.push(...this.concepts(at, 'bodySite', 'body-site'), ...this.roleCodes(at));
     const onset =
       json['onsetPeriod'] !== undefined
         ? this.period(child(at, 'onsetPeriod'), json['onsetPeriod'], true)?.start
@@ -517,10 +597,10 @@ class Importer {
     const verificationStatus = firstCode(json['verificationStatus']);
     const category = categoryCodes(json['category']);
     draft.conditions.push({
-      id: at.entry.id,
+      id: this.recordId(at.entry) ?? at.entry.id,
       onset,
       ...(abatement !== undefined ? { abatement } : {}),
-      codes,
+      codes: this.ordered(codes),
       ...(clinicalStatus !== undefined ? { clinicalStatus } : {}),
       ...(verificationStatus !== undefined ? { verificationStatus } : {}),
       ...(category.length > 0 ? { category } : {}),
@@ -554,8 +634,10 @@ class Importer {
     }
     const status = this.status(at);
     const category = categoryCodes(json['category']);
+    const recordId = this.recordId(at.entry);
+    const noId = extensionValue(json, EXT.noRecordId, 'valueBoolean') === true;
     const shared = {
-      id: at.entry.id,
+      ...(noId ? {} : { id: recordId ?? at.entry.id }),
       date: span.start,
       ...(span.end !== undefined ? { endDate: span.end } : {}),
       ...(setting !== undefined ? { setting } : {}),
@@ -608,6 +690,11 @@ class Importer {
       if (typeof quantity['value'] === 'number') value.value = quantity['value'];
       const unit = quantity['code'] ?? quantity['unit'];
       if (typeof unit === 'string' && unit !== '') value.unit = unit;
+      const coded = extensionValue(json, EXT.valueCode, 'valueCoding');
+      if (coded !== undefined) {
+        const [valueCode] = this.concept(child(at, 'extension'), { coding: [coded] });
+        if (valueCode !== undefined) value.valueCode = valueCode;
+      }
     } else if (typeof json['valueInteger'] === 'number') {
       value.value = json['valueInteger'];
     } else if (json['valueCodeableConcept'] !== undefined) {
@@ -654,6 +741,7 @@ class Importer {
     } else if (kind === 'device') {
       codes = this.concept(child(at, 'codeCodeableConcept'), json['codeCodeableConcept']);
     } else codes = this.concept(child(at, 'code'), json['code']);
+    codes.push(...this.roleCodes(at));
     const date = this.dateTimeSpan(at, 'authoredOn')?.start;
     if (date === undefined) return;
     if (codes.length === 0) {
@@ -662,13 +750,19 @@ class Importer {
     }
     const intent = typeof json['intent'] === 'string' ? json['intent'] : undefined;
     const doNotPerform = kind === 'device' ? this.deviceDoNotPerform(at) : json['doNotPerform'];
-    const daysSupply = kind === 'medication' ? this.daysSupply(at) : undefined;
+    const extensionDays = extensionValue(json, EXT.daysSupply, 'valueInteger');
+    const daysSupply =
+      kind === 'medication'
+        ? this.daysSupply(at)
+        : typeof extensionDays === 'number'
+          ? extensionDays
+          : undefined;
     draft.orders.push({
-      id: at.entry.id,
+      id: this.recordId(at.entry) ?? at.entry.id,
       kind,
       date,
       ...(daysSupply !== undefined ? { daysSupply } : {}),
-      codes,
+      codes: this.ordered(codes),
       ...this.status(at),
       ...(intent !== undefined ? { intent } : {}),
       ...(typeof doNotPerform === 'boolean' ? { doNotPerform } : {}),
@@ -854,9 +948,157 @@ class Importer {
         }
         continue;
       }
-      codes.push({ system, code: coding['code'], ...(role !== undefined ? { role } : {}) });
+      codes.push(this.codeOf(coding, system, coding['code'], role));
     }
     return codes;
+  }
+
+  /**
+   * A code of a coding, with what the export's coding extensions say: the code system when the URI
+   * does not (`CPT-CAT-II`), the modifiers, a role, the position among the record's codes.
+   */
+  private codeOf(coding: JsonObject, uriSystem: Code['system'], code: string, role?: string): Code {
+    const named = codeSystemSchema.safeParse(extensionValue(coding, EXT.codeSystem, 'valueCode'));
+    const ownRole = extensionValue(coding, EXT.role, 'valueCode');
+    const modifiers = extensionValues(coding, EXT.modifier, 'valueString').filter(
+      (m): m is string => typeof m === 'string' && m !== '',
+    );
+    const noModifiers = extensionValue(coding, EXT.noModifiers, 'valueBoolean') === true;
+    const finalRole = typeof ownRole === 'string' ? ownRole : role;
+    const out: Code = {
+      system: named.success ? named.data : uriSystem,
+      code,
+      ...(modifiers.length > 0 || noModifiers ? { modifiers } : {}),
+      ...(finalRole !== undefined ? { role: finalRole } : {}),
+    };
+    const index = extensionValue(coding, EXT.index, 'valueInteger');
+    if (typeof index === 'number') this.codeIndex.set(out, index);
+    return out;
+  }
+
+  /** The codes the export put in `role-code` extensions of the resource. */
+  private roleCodes(at: At): Code[] {
+    const list = at.entry.json['extension'];
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((x, i) =>
+      isObject(x) && x['url'] === EXT.roleCode && isObject(x['valueCoding'])
+        ? this.concept(child(child(at, 'extension'), i), { coding: [x['valueCoding']] })
+        : [],
+    );
+  }
+
+  /** The codes in their record order, when every one carries its position (`code-index`). */
+  private ordered(codes: Code[]): Code[] {
+    const positions = codes.map((c) => this.codeIndex.get(c));
+    if (positions.some((p) => p === undefined)) return codes;
+    return codes
+      .map((c, i) => ({ c, p: positions[i] ?? 0 }))
+      .sort((a, b) => a.p - b.p)
+      .map((x) => x.c);
+  }
+
+  /** The record id the export kept in `record-id` when the resource id could not be it. */
+  private recordId(e: FhirEntry): string | undefined {
+    const id = extensionValue(e.json, EXT.recordId, 'valueString');
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  }
+
+  private dispense(at: At, draft: MemberDraft): void {
+    const json = at.entry.json;
+    const codes = this.concept(
+      child(at, 'medicationCodeableConcept'),
+      json['medicationCodeableConcept'],
+    );
+    const [code, ...others] = codes;
+    const key = json['whenHandedOver'] !== undefined ? 'whenHandedOver' : 'whenPrepared';
+    const date = this.dateTimeSpan(at, key)?.start;
+    if (date === undefined) return;
+    if (code === undefined) {
+      this.noCodes(at);
+      return;
+    }
+    if (others.length > 0) {
+      this.note(
+        'not-carried',
+        `${String(others.length)} more coding(s) not carried: a dispensing has one code`,
+        at.entry.file,
+        `${at.path}.medicationCodeableConcept`,
+      );
+    }
+    const supply = json['daysSupply'];
+    const days = isObject(supply) ? supply['value'] : undefined;
+    const unit = isObject(supply) ? (supply['code'] ?? supply['unit']) : undefined;
+    if (
+      typeof days !== 'number' ||
+      !Number.isInteger(days) ||
+      days < 1 ||
+      !(unit === undefined || unit === 'd' || unit === 'day' || unit === 'days')
+    ) {
+      this.note(
+        'not-carried',
+        `MedicationDispense/${at.entry.id} is not carried: it has no daysSupply in whole days`,
+        at.entry.file,
+        `${at.path}.daysSupply`,
+      );
+      return;
+    }
+    const concept = json['medicationCodeableConcept'];
+    const drug = isObject(concept) ? concept['text'] : undefined;
+    draft.dispensings.push({
+      date,
+      daysSupply: days,
+      code,
+      ...(typeof drug === 'string' && drug !== '' ? { drug } : {}),
+    });
+  }
+
+  private coverage(at: At, draft: MemberDraft): void {
+    const json = at.entry.json;
+    const productLine = productLineOf(json['type']);
+    const period = isObject(json['period'])
+      ? this.period(child(at, 'period'), json['period'], false)
+      : undefined;
+    if (productLine === undefined || period?.end === undefined) {
+      this.note(
+        'not-carried',
+        `Coverage/${at.entry.id} is not carried: an enrollment needs a product line (type, ${SOPT_SYSTEM} 1 Medicare, 2 Medicaid, 5 private) and a period with a start and an end`,
+        at.entry.file,
+        at.path,
+      );
+      return;
+    }
+    const medical = extensionValue(json, EXT.medicalBenefit, 'valueBoolean');
+    const pharmacy = extensionValue(json, EXT.pharmacyBenefit, 'valueBoolean');
+    draft.enrollments.push({
+      start: period.start,
+      end: period.end,
+      productLine,
+      medical: typeof medical === 'boolean' ? medical : true,
+      pharmacy: typeof pharmacy === 'boolean' ? pharmacy : false,
+    });
+  }
+
+  /** The statuses the export wrote on the Patient (`member-status` extensions). */
+  private statuses(at: At): Status[] {
+    const list = at.entry.json['extension'];
+    if (!Array.isArray(list)) return [];
+    const out: Status[] = [];
+    for (const [i, x] of list.entries()) {
+      if (!isObject(x) || x['url'] !== EXT.memberStatus) continue;
+      const kind = extensionValue(x, 'kind', 'valueCode');
+      const period = extensionValue(x, 'period', 'valuePeriod');
+      const xAt = child(child(at, 'extension'), i);
+      const span = isObject(period) ? this.period(xAt, period, false) : undefined;
+      if ((kind !== 'hospice' && kind !== 'isnp' && kind !== 'lti') || span?.end === undefined) {
+        throw this.stop(
+          xAt,
+          'fhir/invalid-resource',
+          'a member-status extension needs a kind (hospice, isnp, lti) and a period with a start and an end',
+        );
+      }
+      out.push({ kind, start: span.start, end: span.end });
+    }
+    return out;
   }
 
   private noCodes(at: At): void {
@@ -876,6 +1118,10 @@ class Importer {
   private settingOf(encounter: FhirEntry): Setting {
     const cls = encounter.json['class'];
     const code = isObject(cls) ? cls['code'] : undefined;
+    if (isObject(cls) && cls['system'] === SETTING_CLASS_SYSTEM) {
+      const setting = settingSchema.safeParse(code);
+      if (setting.success) return setting.data;
+    }
     return (typeof code === 'string' ? ENCOUNTER_CLASS_SETTINGS.get(code) : undefined) ?? 'other';
   }
 
@@ -1021,14 +1267,14 @@ class Importer {
     this.modifierExtensions(at, []);
     const gender = json['gender'];
     const member = {
-      id: e.id,
+      id: this.recordId(e) ?? e.id,
       birthDate,
       sex: gender === 'female' ? 'F' : gender === 'male' ? 'M' : 'U',
       ...(deathDate !== undefined ? { deathDate } : {}),
-      enrollments: [],
-      statuses: [],
+      enrollments: draft.enrollments,
+      statuses: this.statuses(at),
       claims: draft.claims,
-      dispensings: [],
+      dispensings: draft.dispensings,
       observations: draft.observations,
       ...(draft.conditions.length > 0 ? { conditions: draft.conditions } : {}),
       ...(draft.orders.length > 0 ? { orders: draft.orders } : {}),
@@ -1042,6 +1288,31 @@ class Importer {
       `Patient/${e.id} makes no valid member record: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
     );
   }
+}
+
+/** The value (`valueX`) of the first extension of `json` with this url. */
+function extensionValue(json: JsonObject, url: string, valueKey: string): unknown {
+  return extensionValues(json, url, valueKey)[0];
+}
+
+/** The values (`valueX`) of the extensions of `json` with this url, in order. */
+function extensionValues(json: JsonObject, url: string, valueKey: string): unknown[] {
+  const list = json['extension'];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((x) => (isObject(x) && x['url'] === url ? [x[valueKey]] : []));
+}
+
+/** The product line of a Coverage.type: its Source of Payment Typology major category. */
+function productLineOf(type: unknown): ProductLine | undefined {
+  if (!isObject(type) || !Array.isArray(type['coding'])) return undefined;
+  for (const coding of type['coding']) {
+    if (!isObject(coding) || coding['system'] !== SOPT_SYSTEM) continue;
+    const code = coding['code'];
+    if (typeof code !== 'string') continue;
+    const line = ({ '1': 'medicare', '2': 'medicaid', '5': 'commercial' } as const)[code.charAt(0)];
+    if (line !== undefined) return line;
+  }
+  return undefined;
 }
 
 /** A MeasureReport's subject as the test-case Parameters give it (`subject` valueString). */

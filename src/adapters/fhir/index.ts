@@ -1,8 +1,9 @@
 /**
  * FHIR R4 import: resources (loose files, folders, Bundles) read into member records and the
- * expected outcomes of their MeasureReports. The mapping is described in docs/fhir.md.
+ * expected outcomes of their MeasureReports; and the export of a member record as a Bundle, its
+ * exact inverse. The mapping is described in docs/fhir.md.
  */
-export { importFhir } from './importFhir.ts';
+export { importFhir, importFhirDocuments } from './importFhir.ts';
 export type {
   FhirCase,
   FhirImport,
@@ -10,5 +11,7 @@ export type {
   FhirNoteKind,
   ImportFhirOptions,
 } from './importFhir.ts';
+export { exportFhir } from './exportFhir.ts';
+export type { FhirBundle, FhirResource } from './exportFhir.ts';
 export { readFhirDate } from './fhirDates.ts';
 export type { FhirDate } from './fhirDates.ts';

@@ -33,10 +33,10 @@ export interface ReadProblem {
 
 export interface FhirFiles {
   readonly files: number;
-  readonly entries: readonly FhirEntry[];
-  readonly problems: readonly ReadProblem[];
+  readonly entries: FhirEntry[];
+  readonly problems: ReadProblem[];
   /** Resources that are not carried (nested Bundles), as entries with their place. */
-  readonly nestedBundles: readonly { readonly file: string; readonly at: string }[];
+  readonly nestedBundles: { readonly file: string; readonly at: string }[];
 }
 
 export function isObject(value: unknown): value is JsonObject {
@@ -68,6 +68,7 @@ export function readFhirFiles(inputs: readonly string[]): FhirFiles {
       else paths.push(input);
     }
   }
+  const read: FhirFiles = { files: paths.length, entries, problems, nestedBundles };
   for (const file of paths) {
     const folderUnit = `folder:${dirname(file)}`;
     const text = readTextFile(file);
@@ -90,34 +91,53 @@ export function readFhirFiles(inputs: readonly string[]): FhirFiles {
       });
       continue;
     }
-    const isBundle = isObject(json) && json['resourceType'] === 'Bundle';
-    const unit = isBundle ? `bundle:${file}` : folderUnit;
-    const add = (value: unknown, at: string, fullUrl: string | undefined) => {
-      const read = readResource(value, file, at);
-      if ('problem' in read) problems.push({ problem: read.problem, unit });
-      else if (read.type === 'Bundle') nestedBundles.push({ file, at });
-      else entries.push({ ...read, file, at, unit, ...(fullUrl ? { fullUrl } : {}) });
-    };
-    if (!isBundle || !isObject(json)) {
-      add(json, '$', undefined);
-      continue;
-    }
-    const list = json['entry'] ?? [];
-    if (!Array.isArray(list)) {
-      problems.push({ unit, problem: invalid(file, '$.entry', 'entry is not a list') });
-      continue;
-    }
-    for (const [i, e] of list.entries()) {
-      const at = `$.entry[${String(i)}]`;
-      if (!isObject(e)) {
-        problems.push({ unit, problem: invalid(file, at, 'a Bundle entry is not an object') });
-        continue;
-      }
-      const fullUrl = typeof e['fullUrl'] === 'string' ? e['fullUrl'] : undefined;
-      add(e['resource'], `${at}.resource`, fullUrl);
-    }
+    addDocument(read, file, json);
   }
-  return { files: paths.length, entries, problems, nestedBundles };
+  return read;
+}
+
+/**
+ * Reads FHIR documents already parsed (a resource or a Bundle each), as `readFhirFiles` reads
+ * files; `file` names each in problems and notes.
+ */
+export function readFhirDocuments(
+  documents: readonly { readonly file: string; readonly json: unknown }[],
+): FhirFiles {
+  const read: FhirFiles = { files: documents.length, entries: [], problems: [], nestedBundles: [] };
+  for (const d of documents) addDocument(read, d.file, d.json);
+  return read;
+}
+
+/** Adds the resources of one parsed file (a resource, or a Bundle's entries) to `read`. */
+function addDocument(read: FhirFiles, file: string, json: unknown): void {
+  const { entries, problems, nestedBundles } = read;
+  const folderUnit = `folder:${dirname(file)}`;
+  const isBundle = isObject(json) && json['resourceType'] === 'Bundle';
+  const unit = isBundle ? `bundle:${file}` : folderUnit;
+  const add = (value: unknown, at: string, fullUrl: string | undefined) => {
+    const resource = readResource(value, file, at);
+    if ('problem' in resource) problems.push({ problem: resource.problem, unit });
+    else if (resource.type === 'Bundle') nestedBundles.push({ file, at });
+    else entries.push({ ...resource, file, at, unit, ...(fullUrl ? { fullUrl } : {}) });
+  };
+  if (!isBundle || !isObject(json)) {
+    add(json, '$', undefined);
+    return;
+  }
+  const list = json['entry'] ?? [];
+  if (!Array.isArray(list)) {
+    problems.push({ unit, problem: invalid(file, '$.entry', 'entry is not a list') });
+    return;
+  }
+  for (const [i, e] of list.entries()) {
+    const at = `$.entry[${String(i)}]`;
+    if (!isObject(e)) {
+      problems.push({ unit, problem: invalid(file, at, 'a Bundle entry is not an object') });
+      continue;
+    }
+    const fullUrl = typeof e['fullUrl'] === 'string' ? e['fullUrl'] : undefined;
+    add(e['resource'], `${at}.resource`, fullUrl);
+  }
 }
 
 function readResource(

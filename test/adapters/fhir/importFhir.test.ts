@@ -181,7 +181,8 @@ describe('importFhir', () => {
     expect(r.notes).toEqual([
       {
         kind: 'not-carried',
-        message: 'Coverage/cov1 is not carried: the member record has no Coverage',
+        message:
+          'Coverage/cov1 is not carried: an enrollment needs a product line (type, https://nahdo.org/sopt 1 Medicare, 2 Medicaid, 5 private) and a period with a start and an end',
         file: file('Coverage-cov1.json'),
         path: '$',
       },

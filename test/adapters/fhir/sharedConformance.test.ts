@@ -55,11 +55,30 @@ describe('import of the shared eCQM conformance cases', () => {
       expect(c.expected[0]).not.toHaveProperty('productLine');
       expect(c.expected[0]?.year).toBe(2025);
     }
-    // What is not carried is listed: Coverage resources, blood-pressure panel codes, and the
-    // misspelt "doNotPeform" modifier extension of some DeviceRequests (reported, not applied).
+    // What is not carried is listed: a Coverage without a product line or period, blood-pressure
+    // panel codes, and the misspelt "doNotPeform" modifier extension of some DeviceRequests
+    // (reported, not applied). The two Coverages of "Other Private Insurance" (SOPT 59) with a
+    // period are commercial enrollments.
     const kinds = new Set(r.notes.map((n) => n.kind));
     expect([...kinds].sort()).toEqual(['modifier-extension', 'not-carried']);
-    expect(r.notes.filter((n) => n.message.includes('Coverage/'))).toHaveLength(3);
+    expect(r.notes.filter((n) => n.message.includes('Coverage/'))).toHaveLength(1);
+    const enrolled = r.cases.flatMap((c) => c.member.enrollments);
+    expect(enrolled).toEqual([
+      {
+        start: '2022-01-01',
+        end: '2022-01-01',
+        productLine: 'commercial',
+        medical: true,
+        pharmacy: false,
+      },
+      {
+        start: '2022-01-01',
+        end: '2022-01-01',
+        productLine: 'commercial',
+        medical: true,
+        pharmacy: false,
+      },
+    ]);
     for (const n of r.notes.filter((x) => x.kind === 'modifier-extension')) {
       expect(n.message).toContain('qicore-doNotPeform');
     }
