@@ -72,5 +72,6 @@ export async function loadModuleImplementation(
     env: {},
     ...limits,
     protocol: 'module',
+    input: options.input ?? 'record',
   });
 }

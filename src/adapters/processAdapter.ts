@@ -1,10 +1,10 @@
 import { formatProblem } from '../model/problem.ts';
 import { ImplementationError } from './implementation.ts';
 import { startRunner } from './_internals/processRunner.ts';
-import type { ProcessImplementation } from './_internals/processRunner.ts';
+import type { MemberInput, ProcessImplementation } from './_internals/processRunner.ts';
 import { splitShellWords } from './shellWords.ts';
 
-export type { ProcessImplementation } from './_internals/processRunner.ts';
+export type { MemberInput, ProcessImplementation } from './_internals/processRunner.ts';
 
 export interface ProcessOptions {
   /** How long one request may wait for its answer. Default 10 000 ms. */
@@ -26,6 +26,11 @@ export interface ProcessOptions {
   readonly maxFailures?: number;
   /** Working directory of the process. Default: the current directory. */
   readonly cwd?: string;
+  /**
+   * How members are sent: `record` (default), the member record; `fhir`, the member as a FHIR R4
+   * Bundle (docs/contract.md, "Members as FHIR Bundles"). A module can ask for `fhir` itself.
+   */
+  readonly input?: MemberInput;
 }
 
 export const PROCESS_DEFAULTS = {
@@ -96,6 +101,7 @@ export async function startProcessImplementation(
     env: { PYTHONUNBUFFERED: process.env['PYTHONUNBUFFERED'] ?? '1' },
     ...runnerLimits(options),
     protocol: 'process',
+    input: options.input ?? 'record',
   });
 }
 

@@ -18,7 +18,7 @@ import { JUnitReporter } from '../report/junitReporter.ts';
 import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
-import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
+import { implInputOption, integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
 export const DEFAULT_RUNS = 3000;
@@ -46,6 +46,7 @@ interface CheckCliOptions {
   againstYear?: number | false;
   againstProductLine?: ProductLine;
   coverage?: boolean;
+  implInput: 'record' | 'fhir';
 }
 
 const SAMPLE_IMPLEMENTATIONS = fileURLToPath(
@@ -93,6 +94,7 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     .option('--json <file>', 'also write the full result as JSON')
     .option('--junit <file>', 'also write JUnit XML')
     .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)
+    .addOption(implInputOption())
     .option(
       '--startup-timeout <ms>',
       'how long the implementation may take to start (load a module, or give its first answer), on top of --timeout',
@@ -160,6 +162,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
     implementation = await openImplementation(implSpec, {
       timeoutMs: opts.timeout,
       startupTimeoutMs: opts.startupTimeout,
+      input: opts.implInput,
     });
   } catch (e) {
     if (e instanceof ImplementationError) {
@@ -175,6 +178,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
     [
       'npx measurecheck check',
       `--impl ${quote(implSpec)}`,
+      opts.implInput !== 'record' ? `--impl-input ${opts.implInput}` : '',
       `--measure ${measure.id}`,
       `--year ${measure.year}`,
       opts.rules !== undefined ? `--rules ${quote(opts.rules)}` : '',

@@ -19,7 +19,7 @@ import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
 import { formatCompareText } from '../report/compareText.ts';
 import { ReferenceImplementation } from '../harness/referenceImplementation.ts';
 import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
-import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
+import { implInputOption, integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 interface CompareCliOptions {
   fixtures: string;
@@ -39,6 +39,7 @@ interface CompareCliOptions {
   maxExamples: number;
   workers?: number;
   timeout: number;
+  implInput: 'record' | 'fhir';
   progress?: boolean;
 }
 
@@ -106,6 +107,7 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
       integer,
     )
     .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)
+    .addOption(implInputOption())
     .option('--no-progress', 'no progress lines on stderr')
     .action(async (opts: CompareCliOptions) => {
       setExit(await compare(opts));
@@ -157,7 +159,10 @@ async function compare(opts: CompareCliOptions): Promise<number> {
     answers = { kind: 'implementation', implementation };
   } else if (opts.impl !== undefined) {
     try {
-      implementation = await openImplementation(opts.impl, { timeoutMs: opts.timeout });
+      implementation = await openImplementation(opts.impl, {
+        timeoutMs: opts.timeout,
+        input: opts.implInput,
+      });
     } catch (e) {
       if (!(e instanceof ImplementationError)) throw e;
       // Reports are written even so: a CI job's JUnit view says why the run failed.

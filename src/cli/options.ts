@@ -34,6 +34,19 @@ export function productLineOption(flags: string, description: string): Option {
 }
 
 /** Parses a semantic version such as 1.0.1. */
+/**
+ * `--impl-input`: how members are sent to the implementation (docs/contract.md, "Members as FHIR
+ * Bundles"). A module can ask for FHIR itself with `export const input = 'fhir'`.
+ */
+export function implInputOption(): Option {
+  return new Option(
+    '--impl-input <form>',
+    'how members are sent to the implementation: record (member records) or fhir (FHIR R4 Bundles; a module can ask with export const input = "fhir")',
+  )
+    .choices(['record', 'fhir'])
+    .default('record');
+}
+
 export function parseVersion(value: string): string {
   if (!SEMVER.test(value))
     throw new InvalidArgumentError('expected a semantic version such as 1.0.1');

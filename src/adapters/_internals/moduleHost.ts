@@ -1,7 +1,8 @@
 // The process a module implementation runs in (moduleAdapter.ts starts it with tsx registered), so
 // that a `process.exit()`, a synchronous infinite loop or a crash in the module ends or blocks this
 // process, never the harness. It speaks the JSON Lines process protocol on stdin/stdout, plus:
-// - first line `{"ready": true}` once the module is loaded, or `{"loadError": {code, message}}`;
+// - first line `{"ready": true, "input": "record" | "fhir"}` once the module is loaded (`input`: the
+//   module's `input` export, how it wants members sent), or `{"loadError": {code, message}}`;
 // - answers are `{"id", "outcome": <what evaluate returned>}` or `{"id", "failure": {kind, message}}`
 //   (a throw, an unsettled promise, a value that cannot be written as JSON);
 // - `{"busy": n}` before evaluateBatch is called on n members, which may take n timeouts.
@@ -52,8 +53,8 @@ if ('code' in exportsOrError) {
   send({ loadError: exportsOrError });
   process.exit(1);
 }
-const { evaluate, evaluateBatch } = exportsOrError;
-send({ ready: true });
+const { evaluate, evaluateBatch, input } = exportsOrError;
+send({ ready: true, input });
 
 const pending: HostCase[] = [];
 let running = false;
@@ -189,7 +190,11 @@ function settle(call: () => unknown, ms: number): Promise<Settled> {
 }
 
 async function load(): Promise<
-  | { evaluate: EvaluateFunction; evaluateBatch: EvaluateBatchFunction | undefined }
+  | {
+      evaluate: EvaluateFunction;
+      evaluateBatch: EvaluateBatchFunction | undefined;
+      input: 'record' | 'fhir';
+    }
   | { code: 'impl/load-failed' | 'impl/no-evaluate'; message: string }
 > {
   let namespace: unknown;
@@ -211,9 +216,20 @@ async function load(): Promise<
     const found = property(candidate, 'evaluate');
     if (typeof found === 'function') {
       const batch = property(candidate, 'evaluateBatch');
+      // How the module wants members: `record` (default) or `fhir` (FHIR Bundles).
+      const input = property(candidate, 'input');
+      if (input !== undefined && input !== 'record' && input !== 'fhir') {
+        return {
+          code: 'impl/load-failed',
+          message:
+            `the implementation module ${label} exports input = ${describeKind(input)}; ` +
+            "it must be 'record' (member records, the default) or 'fhir' (members as FHIR Bundles).",
+        };
+      }
       return {
         evaluate: found as EvaluateFunction,
         evaluateBatch: typeof batch === 'function' ? (batch as EvaluateBatchFunction) : undefined,
+        input: input ?? 'record',
       };
     }
   }

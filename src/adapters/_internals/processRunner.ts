@@ -1,3 +1,4 @@
+import { exportFhir } from '../fhir/exportFhir.ts';
 import { checkAnswer } from '../checkAnswer.ts';
 import { ImplementationError } from '../implementation.ts';
 import type {
@@ -41,7 +42,15 @@ export interface RunnerSettings {
    * throws and unsettled promises itself.
    */
   readonly protocol: 'process' | 'module';
+  /**
+   * How members are sent: `record`, the member record; `fhir`, the member's FHIR Bundle
+   * (`exportFhir`). A module may also ask for `fhir` itself (`export const input = 'fhir'`).
+   */
+  readonly input: MemberInput;
 }
+
+/** How members are sent to an implementation (docs/contract.md, "Members as FHIR Bundles"). */
+export type MemberInput = 'record' | 'fhir';
 
 const CLOSE_GRACE_MS = 2000;
 /** The longest stdout line quoted in a message; the full line is kept as `raw`. */
@@ -103,10 +112,13 @@ class ProcessRunner implements ProcessImplementation {
   /** evaluate calls run one after another; they share one process. */
   private queue: Promise<unknown> = Promise.resolve();
   private onProgress: (() => void) | undefined;
+  /** The settings' input, or `fhir` when the module asked for it when it loaded. */
+  private input: MemberInput;
 
   constructor(settings: RunnerSettings) {
     this.settings = settings;
     this.label = settings.label;
+    this.input = settings.input;
   }
 
   get pids(): readonly number[] {
@@ -252,7 +264,10 @@ class ProcessRunner implements ProcessImplementation {
       arm(perCase + (session.firstLineAt === undefined ? this.startupAllowance() : 0));
       session.write(
         cases
-          .map((c) => `${JSON.stringify({ id: c.id, request: c.request, member: c.member })}\n`)
+          .map((c) => {
+            const member = this.input === 'fhir' ? exportFhir(c.member) : c.member;
+            return `${JSON.stringify({ id: c.id, request: c.request, member })}\n`;
+          })
           .join(''),
       );
     });
@@ -346,9 +361,9 @@ class ProcessRunner implements ProcessImplementation {
       );
     } else {
       const ready = readHostHello(first);
-      if (ready !== true) {
+      if ('code' in ready) {
         error = new ImplementationError(ready.code, ready.message, stderr || undefined);
-      }
+      } else if (ready.input === 'fhir') this.input = 'fhir';
     }
     if (error) {
       this.session = undefined;
@@ -512,7 +527,9 @@ function hostAnswer(c: Case, body: Record<string, unknown>): CaseAnswer {
 /** The module host's first line: true when ready, or why the module cannot be used. */
 function readHostHello(
   line: string,
-): true | { readonly code: ImplementationErrorCode; readonly message: string } {
+):
+  | { readonly input: MemberInput | undefined }
+  | { readonly code: ImplementationErrorCode; readonly message: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -520,8 +537,9 @@ function readHostHello(
     value = undefined;
   }
   if (typeof value === 'object' && value !== null) {
-    const { ready, loadError } = value as Record<string, unknown>;
-    if (ready === true) return true;
+    const { ready, loadError, input } = value as Record<string, unknown>;
+    if (ready === true)
+      return { input: input === 'fhir' || input === 'record' ? input : undefined };
     if (typeof loadError === 'object' && loadError !== null) {
       const { code, message } = loadError as Record<string, unknown>;
       if (
