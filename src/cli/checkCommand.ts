@@ -6,7 +6,7 @@ import { openImplementation } from '../adapters/openImplementation.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
 import { runCheck } from '../harness/check.ts';
-import type { Finding } from '../harness/check.ts';
+import type { CheckResult, Finding } from '../harness/check.ts';
 import { shippedNeighbourMeasure } from '../harness/neighbours.ts';
 import type { NeighbourTargets } from '../harness/neighbours.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
@@ -18,6 +18,7 @@ import { JUnitReporter } from '../report/junitReporter.ts';
 import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
+import { checkBundleFolder, writeBundles } from './exportCommand.ts';
 import { implInputOption, integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 /** Cases per product line unless --runs says otherwise: one measure runs in seconds in CI. */
@@ -47,6 +48,7 @@ interface CheckCliOptions {
   againstProductLine?: ProductLine;
   coverage?: boolean;
   implInput: 'record' | 'fhir';
+  fhirOut?: string;
 }
 
 const SAMPLE_IMPLEMENTATIONS = fileURLToPath(
@@ -92,6 +94,10 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
         .default('rule-aware'),
     )
     .option('--json <file>', 'also write the full result as JSON')
+    .option(
+      '--fhir-out <dir>',
+      "write each finding's minimal member as a FHIR R4 Bundle into this folder (the JSON report gives each finding's file)",
+    )
     .option('--junit <file>', 'also write JUnit XML')
     .option('--timeout <ms>', 'per-case timeout for the implementation', positiveInt, 10_000)
     .addOption(implInputOption())
@@ -132,6 +138,7 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
 
 async function check(opts: CheckCliOptions): Promise<number> {
   orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit }));
+  if (opts.fhirOut !== undefined) checkBundleFolder(opts.fhirOut);
   const { pack, measure } = orThrow(selectMeasure(opts));
   const productLines = linesToAsk(measure, opts.productLine);
   if (opts.againstProductLine !== undefined)
@@ -243,13 +250,46 @@ async function check(opts: CheckCliOptions): Promise<number> {
         for (const rep of reporters) rep.onProductLineEnd?.(r);
       },
     });
-    for (const r of reporters) await r.onRunEnd(result);
+    const reported = opts.fhirOut !== undefined ? withBundles(result, opts.fhirOut) : result;
+    for (const r of reporters) await r.onRunEnd(reported);
+    const bundles = reported.productLines.flatMap((r) => r.findings).length;
+    if (opts.fhirOut !== undefined && bundles > 0) {
+      process.stdout.write(
+        `FHIR Bundles of the findings' minimal members (one per finding): ${opts.fhirOut}\n`,
+      );
+    }
     return result.stopped?.reason === 'interrupted' ? 130 : result.exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await implementation.close();
   }
+}
+
+/** Writes each finding's member as a Bundle into `folder`; the findings name their file. */
+function withBundles(result: CheckResult, folder: string): CheckResult {
+  const findings = result.productLines.flatMap((r) => r.findings);
+  if (findings.length === 0) return result;
+  const names = findings.map(
+    (f, i) =>
+      `finding-${String(i + 1)}-${result.measure}${f.productLine ? `-${f.productLine}` : ''}`,
+  );
+  const paths = writeBundles(
+    folder,
+    findings.map((f) => f.member),
+    names,
+  );
+  const byFinding = new Map(findings.map((f, i) => [f, paths[i]]));
+  return {
+    ...result,
+    productLines: result.productLines.map((r) => ({
+      ...r,
+      findings: r.findings.map((f) => {
+        const fhirBundle = byFinding.get(f);
+        return fhirBundle !== undefined ? { ...f, fhirBundle } : f;
+      }),
+    })),
+  };
 }
 
 /**

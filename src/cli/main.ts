@@ -9,6 +9,7 @@ import { registerSelfTestCommand } from './selftestCommand.ts';
 import { registerCompareCommand } from './compareCommand.ts';
 import { registerFixturesCommands } from './fixturesCommand.ts';
 import { registerImportCommands } from './importCommand.ts';
+import { registerExportCommands } from './exportCommand.ts';
 
 /** The exit code of a bug in measurecheck itself (EX_SOFTWARE), distinct from every verdict. */
 export const INTERNAL_ERROR_EXIT = PROBLEM_CODES.internal.exit;
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompareCommand(program, setExit);
   registerFixturesCommands(program, setExit);
   registerImportCommands(program, setExit);
+  registerExportCommands(program, setExit);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

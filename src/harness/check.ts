@@ -98,6 +98,8 @@ export interface Finding {
   readonly matchesNeighbour?: MatchesNeighbour;
   /** For `inconsistent`: the answer that made the finding, and the answer when asked again. */
   readonly inconsistency?: { readonly first: GivenAnswer; readonly second: GivenAnswer };
+  /** The FHIR Bundle file of `member`, when the run wrote one (`check --fhir-out`). */
+  readonly fhirBundle?: string;
 }
 
 export interface ProductLineResult {
