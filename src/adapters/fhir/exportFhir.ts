@@ -223,7 +223,7 @@ class Exporter {
     if (o.setting !== undefined) {
       // The setting is the class of the Encounter the observation was taken in: an Encounter with
       // no code, which the import reads for the setting and does not carry as a claim.
-      const [encounterId] = this.id('Encounter', undefined, `${id}-setting`);
+      const [encounterId] = this.id('Encounter', undefined, 'observation-setting');
       out.push({
         resourceType: 'Encounter',
         id: encounterId,
@@ -307,7 +307,7 @@ class Exporter {
       const out: FhirResource[] = [];
       let medication: Json;
       if (o.codes.every((c) => c.role === 'referenced-medication')) {
-        const [medicationId] = this.id('Medication', undefined, `${id}-medication`);
+        const [medicationId] = this.id('Medication', undefined, 'medication');
         out.push({
           resourceType: 'Medication',
           id: medicationId,

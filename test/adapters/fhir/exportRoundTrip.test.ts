@@ -167,6 +167,12 @@ const EVERY_FIELD: Member = {
       category: ['vital-signs', 'exam'],
     },
     {
+      id: 'O'.repeat(64),
+      date: '2025-06-01',
+      setting: 'inpatient-acute',
+      code: { system: 'LOINC', code: '8480-6' },
+    },
+    {
       id: 'O',
       date: '2025-06-01',
       endDate: '2025-06-02',
