@@ -18,8 +18,14 @@ export { outcomeSchema, POPULATIONS } from './model/outcome.ts';
 export type { Outcome, Population } from './model/outcome.ts';
 export { readMemberFile, parseMemberText } from './model/memberFile.ts';
 export { formatProblem, MeasurecheckError } from './model/problem.ts';
-export { importFhir } from './adapters/fhir/index.ts';
-export type { FhirCase, FhirImport, FhirNote, ImportFhirOptions } from './adapters/fhir/index.ts';
+export { exportFhir, importFhir, importFhirDocuments } from './adapters/fhir/index.ts';
+export type {
+  FhirBundle,
+  FhirCase,
+  FhirImport,
+  FhirNote,
+  ImportFhirOptions,
+} from './adapters/fhir/index.ts';
 export type { Problem, Result } from './model/problem.ts';
 
 export { loadPack, compilePack } from './rulepack/compile.ts';
@@ -41,6 +47,7 @@ export { memberArbitrary, measureBoundaries } from './generate/index.ts';
 export type { GeneratorMode } from './generate/index.ts';
 
 export { openImplementation } from './adapters/openImplementation.ts';
+export type { ImplementationInput } from './adapters/processAdapter.ts';
 export { ImplementationError } from './adapters/implementation.ts';
 export type {
   Implementation,

@@ -1,10 +1,10 @@
 import { formatProblem } from '../model/problem.ts';
 import { ImplementationError } from './implementation.ts';
 import { startRunner } from './_internals/processRunner.ts';
-import type { MemberInput, ProcessImplementation } from './_internals/processRunner.ts';
+import type { ImplementationInput, ProcessImplementation } from './_internals/processRunner.ts';
 import { splitShellWords } from './shellWords.ts';
 
-export type { MemberInput, ProcessImplementation } from './_internals/processRunner.ts';
+export type { ImplementationInput, ProcessImplementation } from './_internals/processRunner.ts';
 
 export interface ProcessOptions {
   /** How long one request may wait for its answer. Default 10 000 ms. */
@@ -30,7 +30,7 @@ export interface ProcessOptions {
    * How members are sent: `record` (default), the member record; `fhir`, the member as a FHIR R4
    * Bundle (docs/contract.md, "Members as FHIR Bundles"). A module can ask for `fhir` itself.
    */
-  readonly input?: MemberInput;
+  readonly input?: ImplementationInput;
 }
 
 export const PROCESS_DEFAULTS = {

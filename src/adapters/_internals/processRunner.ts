@@ -46,11 +46,11 @@ export interface RunnerSettings {
    * How members are sent: `record`, the member record; `fhir`, the member's FHIR Bundle
    * (`exportFhir`). A module may also ask for `fhir` itself (`export const input = 'fhir'`).
    */
-  readonly input: MemberInput;
+  readonly input: ImplementationInput;
 }
 
 /** How members are sent to an implementation (docs/contract.md, "Members as FHIR Bundles"). */
-export type MemberInput = 'record' | 'fhir';
+export type ImplementationInput = 'record' | 'fhir';
 
 const CLOSE_GRACE_MS = 2000;
 /** The longest stdout line quoted in a message; the full line is kept as `raw`. */
@@ -113,7 +113,7 @@ class ProcessRunner implements ProcessImplementation {
   private queue: Promise<unknown> = Promise.resolve();
   private onProgress: (() => void) | undefined;
   /** The settings' input, or `fhir` when the module asked for it when it loaded. */
-  private input: MemberInput;
+  private input: ImplementationInput;
 
   constructor(settings: RunnerSettings) {
     this.settings = settings;
@@ -528,7 +528,7 @@ function hostAnswer(c: Case, body: Record<string, unknown>): CaseAnswer {
 function readHostHello(
   line: string,
 ):
-  | { readonly input: MemberInput | undefined }
+  | { readonly input: ImplementationInput | undefined }
   | { readonly code: ImplementationErrorCode; readonly message: string } {
   let value: unknown;
   try {
