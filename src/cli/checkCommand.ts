@@ -7,7 +7,7 @@ import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
 import { runCheck } from '../harness/check.ts';
 import type { Finding } from '../harness/check.ts';
-import { shippedNeighbourMeasure } from '../harness/neighbours.ts';
+import { yearNeighbour } from '../harness/neighbours.ts';
 import type { NeighbourTargets } from '../harness/neighbours.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
@@ -17,6 +17,7 @@ import { JsonReporter } from '../report/jsonReporter.ts';
 import { JUnitReporter } from '../report/junitReporter.ts';
 import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
+import type { CompiledPack } from '../rulepack/compiled.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
 import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
@@ -152,7 +153,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       },
     ]);
   }
-  const neighbours = neighbourTargets(opts, measure.id, measure.year);
+  const neighbours = neighbourTargets(opts, pack, measure.id, measure.year);
   const implSpec = opts.impl ?? defaultImplementation(measure.id);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   let implementation: Implementation;
@@ -254,12 +255,18 @@ async function check(opts: CheckCliOptions): Promise<number> {
  */
 function neighbourTargets(
   opts: CheckCliOptions,
+  pack: CompiledPack,
   measureId: string,
   year: number,
 ): NeighbourTargets {
-  let other: NeighbourTargets['year'];
+  const against =
+    typeof opts.againstYear === 'number'
+      ? opts.againstYear
+      : opts.againstYear === undefined
+        ? year - 1
+        : undefined;
+  const other = against !== undefined ? yearNeighbour(pack, measureId, against) : undefined;
   if (typeof opts.againstYear === 'number') {
-    other = shippedNeighbourMeasure(measureId, opts.againstYear);
     if (!other) {
       throw new MeasurecheckError([
         {
@@ -269,11 +276,13 @@ function neighbourTargets(
         },
       ]);
     }
-  } else if (opts.againstYear === undefined) {
-    other = shippedNeighbourMeasure(measureId, year - 1);
   }
+  // `equal`: the measure's rules did not change between the years (pack diff), so there is
+  // nothing to aim at and no answer the other year could explain.
   return {
-    ...(other ? { year: other } : {}),
+    ...(other !== undefined && other !== 'equal'
+      ? { year: other.measure, yearChangedClauses: other.changedClauses }
+      : {}),
     ...(opts.againstProductLine !== undefined ? { productLine: opts.againstProductLine } : {}),
   };
 }

@@ -302,7 +302,10 @@ async function checkProductLine(
     }
     for (const s of screenedInOrder().slice(0, maxFindings)) {
       const f = await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed);
-      const matches = f.difference && matchingNeighbour(neighbours, f.member, f.difference);
+      const matches =
+        f.difference && f.implementationOutcome
+          ? matchingNeighbour(neighbours, f.member, f.reference, f.implementationOutcome)
+          : undefined;
       findings.push(matches ? { ...f, matchesNeighbour: matches } : f);
       shrunkKeys.add(s.key);
     }
