@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { openImplementation } from '../adapters/openImplementation.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
+import { readAcceptList } from '../harness/acceptList.ts';
 import { runCheck } from '../harness/check.ts';
 import type { Finding } from '../harness/check.ts';
 import { yearNeighbour } from '../harness/neighbours.ts';
@@ -47,6 +48,7 @@ interface CheckCliOptions {
   againstYear?: number | false;
   againstProductLine?: ProductLine;
   coverage?: boolean;
+  accept?: string;
 }
 
 const SAMPLE_IMPLEMENTATIONS = fileURLToPath(
@@ -113,6 +115,10 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     )
     .option('--coverage', 'also print, per product line, the clause outcomes never exercised')
     .option(
+      '--accept <file>',
+      'a reviewed YAML list of accepted differences (measure, population, clause, direction, reason, link): a finding it matches does not fail the run; an entry that matches nothing fails it as stale',
+    )
+    .option(
       '--against-year <year>',
       "aim a third of the cases at members whose outcome differs under that year's rules, and say when a discrepancy matches them (default: the previous year when its pack is shipped)",
       parseYear,
@@ -154,6 +160,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
     ]);
   }
   const neighbours = neighbourTargets(opts, pack, measure.id, measure.year);
+  const accept = opts.accept !== undefined ? orThrow(readAcceptList(opts.accept, [pack])) : [];
   const implSpec = opts.impl ?? defaultImplementation(measure.id);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   let implementation: Implementation;
@@ -183,6 +190,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       opts.generator !== 'rule-aware' ? `--generator ${opts.generator}` : '',
       typeof opts.againstYear === 'number' ? `--against-year ${opts.againstYear}` : '',
       opts.againstYear === false ? '--no-against-year' : '',
+      opts.accept !== undefined ? `--accept ${quote(opts.accept)}` : '',
       opts.againstProductLine !== undefined
         ? `--against-product-line ${opts.againstProductLine}`
         : '',
@@ -231,6 +239,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       generator: opts.generator,
       maxFindings: opts.maxFindings,
       neighbours,
+      accept,
       ...(opts.path !== undefined ? { path: opts.path } : {}),
       signal: interrupt.signal,
       ...(opts.maxTime !== undefined ? { maxTimeMs: opts.maxTime } : {}),

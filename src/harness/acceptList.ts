@@ -64,7 +64,12 @@ export function readAcceptList(
   const doc = parseSourceText(file, text.value);
   if (!doc.ok) return doc;
   const parsed = validateDocument(doc.value, fileSchema, 'accept');
-  if (!parsed.ok) return { ok: false, problems: parsed.problems.map(withHint) };
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      problems: parsed.problems.map((p) => withEntry(withHint(p), doc.value.value)),
+    };
+  }
   const problems: Problem[] = [];
   const entries: AcceptEntry[] = [];
   parsed.value.forEach((raw, i) => {
@@ -120,8 +125,21 @@ export function readAcceptList(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: entries };
 }
 
+/** Names the entry a schema problem is in (`entry 3 (CBP numerator cbp-bp-controlled)`). */
+function withEntry(p: Problem, value: unknown): Problem {
+  const index = /^\[(\d+)\]/.exec(p.path ?? '')?.[1];
+  if (index === undefined || !Array.isArray(value)) return p;
+  const raw: unknown = value[Number(index)];
+  const field = (k: string): string => {
+    const v: unknown = raw !== null && typeof raw === 'object' ? Reflect.get(raw, k) : undefined;
+    return typeof v === 'string' ? v : '?';
+  };
+  const label = `entry ${Number(index) + 1} (${field('measure')} ${field('population')} ${field('clause')})`;
+  return { ...p, message: `${label}: ${p.message}` };
+}
+
 function withHint(p: Problem): Problem {
-  return p.hint !== undefined ? p : { ...p, hint: HINT };
+  return p.hint !== undefined && p.code !== 'accept/unknown-key' ? p : { ...p, hint: HINT };
 }
 
 function directionValue(written: string): boolean | string | undefined {
