@@ -19,7 +19,7 @@ import type { GeneratorMode } from '../generate/index.ts';
 import { compareOutcomes } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
 import { matchingNeighbour, neighboursFor, targetedArbitrary } from './neighbours.ts';
-import type { MatchesNeighbour, NeighbourTargets, TargetingInfo } from './neighbours.ts';
+import type { NeighbourTargets, TargetingInfo } from './neighbours.ts';
 import { acceptsDifference, appliesToLine } from './acceptList.ts';
 import type { AcceptEntry } from './acceptList.ts';
 import { groupFindings } from './findingGroups.ts';

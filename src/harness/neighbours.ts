@@ -11,10 +11,9 @@ import type { Request } from '../model/request.ts';
 import type { CompiledMeasure, CompiledPack } from '../rulepack/compiled.ts';
 import { loadPack } from '../rulepack/compile.ts';
 import { diffPacks } from '../rulepack/diff/index.ts';
-import type { PackChange, PackDiff } from '../rulepack/diff/index.ts';
+import type { PackChange, PackDiff, ValueSetUser } from '../rulepack/diff/index.ts';
 import { shippedPackDir, shippedYears } from '../rulepack/shipped.ts';
 import { compareOutcomes } from './compare.ts';
-import type { OutcomeDifference } from './compare.ts';
 
 /**
  * Neighbouring rules a check aims at (neighbour targeting, README "Use it"): the same measure in another
@@ -322,7 +321,7 @@ export function measureChanges(diff: PackDiff, measureId: string): ChangedClause
 
 function touchedClauses(c: PackChange, measureId: string): readonly string[] | 'any' {
   const d = c.detail;
-  const users = 'users' in d && Array.isArray(d.users) ? d.users : undefined;
+  const users: readonly (string | ValueSetUser)[] | undefined = 'users' in d ? d.users : undefined;
   if (c.measure !== undefined && c.measure !== measureId) return [];
   if (d.of === 'clause' && d.owner.of === 'definition') {
     // A definition's clause matters to a measure that uses the definition (or to any, unknown).
