@@ -19,6 +19,7 @@ import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
 import { formatCompareText } from '../report/compareText.ts';
 import { ReferenceImplementation } from '../harness/referenceImplementation.ts';
 import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
+import { readAcceptList } from '../harness/acceptList.ts';
 import { integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 interface CompareCliOptions {
@@ -40,6 +41,7 @@ interface CompareCliOptions {
   workers?: number;
   timeout: number;
   progress?: boolean;
+  accept?: string;
 }
 
 export function registerCompareCommand(program: Command, setExit: (code: number) => void): void {
@@ -95,6 +97,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
     )
     .option('--strict', 'unknown columns or member fields are errors')
     .option(
+      '--accept <file>',
+      'a reviewed YAML list of accepted differences (docs/contract.md): discrepancies it matches do not fail the compare; an entry that matches nothing fails it as stale',
+    )
+    .option(
       '--max-examples <n>',
       'discrepant members explained per measure, year and product line',
       positiveInt,
@@ -128,6 +134,7 @@ async function compare(opts: CompareCliOptions): Promise<number> {
   }
   orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit, markdown: opts.markdown }));
   const packs = orThrow(selectPacks(opts));
+  const accept = opts.accept !== undefined ? orThrow(readAcceptList(opts.accept, packs)) : [];
   // Rows the readers skip with --keep-going are listed in the report with compare's own skips.
   const skips = new SkipList();
   const onSkip = (p: Problem) => {
@@ -190,6 +197,7 @@ async function compare(opts: CompareCliOptions): Promise<number> {
       signal: interrupt.signal,
       deck,
       packs,
+      accept,
       answers,
       pool,
       selection: {
