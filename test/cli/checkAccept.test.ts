@@ -90,7 +90,7 @@ describe('check --accept', () => {
     const run = await runCli([...RUN, ...FAST, '--accept', accept]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      `${accept}:9:3: entry 2 (BCS-E numerator bcs-e-mammogram): missing required field`,
+      `${accept}:8:3: entry 2 (BCS-E numerator bcs-e-mammogram): missing required field`,
     );
     expect(run.stderr).toContain('(at [1].reason)');
     expect(run.stderr).toContain('hint: each entry needs measure, population, clause');
