@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import { openImplementation } from '../adapters/openImplementation.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
 import type { Implementation } from '../adapters/implementation.ts';
+import { readAcceptList } from '../harness/acceptList.ts';
 import { runCheck } from '../harness/check.ts';
 import type { CheckResult, Finding } from '../harness/check.ts';
-import { shippedNeighbourMeasure } from '../harness/neighbours.ts';
+import { yearNeighbour } from '../harness/neighbours.ts';
 import type { NeighbourTargets } from '../harness/neighbours.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { ProductLine } from '../model/member.ts';
@@ -17,6 +18,7 @@ import { JsonReporter } from '../report/jsonReporter.ts';
 import { JUnitReporter } from '../report/junitReporter.ts';
 import { prepareReportFiles } from '../report/reportFile.ts';
 import type { Reporter } from '../report/reporter.ts';
+import type { CompiledPack } from '../rulepack/compiled.ts';
 import { selectMeasure } from '../rulepack/selectPack.ts';
 import { checkBundleFolder, writeBundles } from './exportCommand.ts';
 import { implInputOption, integer, linesToAsk, parseYear, positiveInt } from './options.ts';
@@ -49,6 +51,7 @@ interface CheckCliOptions {
   coverage?: boolean;
   implInput: 'record' | 'fhir';
   fhirOut?: string;
+  accept?: string;
 }
 
 const SAMPLE_IMPLEMENTATIONS = fileURLToPath(
@@ -120,6 +123,10 @@ export function registerCheckCommand(program: Command, setExit: (code: number) =
     )
     .option('--coverage', 'also print, per product line, the clause outcomes never exercised')
     .option(
+      '--accept <file>',
+      'a reviewed YAML list of accepted differences (measure, population, clause, direction, reason, link): a finding it matches does not fail the run; an entry that matches nothing fails it as stale',
+    )
+    .option(
       '--against-year <year>',
       "aim a third of the cases at members whose outcome differs under that year's rules, and say when a discrepancy matches them (default: the previous year when its pack is shipped)",
       parseYear,
@@ -161,7 +168,8 @@ async function check(opts: CheckCliOptions): Promise<number> {
       },
     ]);
   }
-  const neighbours = neighbourTargets(opts, measure.id, measure.year);
+  const neighbours = neighbourTargets(opts, pack, measure.id, measure.year);
+  const accept = opts.accept !== undefined ? orThrow(readAcceptList(opts.accept, [pack])) : [];
   const implSpec = opts.impl ?? defaultImplementation(measure.id);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   let implementation: Implementation;
@@ -193,6 +201,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       opts.generator !== 'rule-aware' ? `--generator ${opts.generator}` : '',
       typeof opts.againstYear === 'number' ? `--against-year ${opts.againstYear}` : '',
       opts.againstYear === false ? '--no-against-year' : '',
+      opts.accept !== undefined ? `--accept ${quote(opts.accept)}` : '',
       opts.againstProductLine !== undefined
         ? `--against-product-line ${opts.againstProductLine}`
         : '',
@@ -241,6 +250,7 @@ async function check(opts: CheckCliOptions): Promise<number> {
       generator: opts.generator,
       maxFindings: opts.maxFindings,
       neighbours,
+      accept,
       ...(opts.path !== undefined ? { path: opts.path } : {}),
       signal: interrupt.signal,
       ...(opts.maxTime !== undefined ? { maxTimeMs: opts.maxTime } : {}),
@@ -298,12 +308,18 @@ function withBundles(result: CheckResult, folder: string): CheckResult {
  */
 function neighbourTargets(
   opts: CheckCliOptions,
+  pack: CompiledPack,
   measureId: string,
   year: number,
 ): NeighbourTargets {
-  let other: NeighbourTargets['year'];
+  const against =
+    typeof opts.againstYear === 'number'
+      ? opts.againstYear
+      : opts.againstYear === undefined
+        ? year - 1
+        : undefined;
+  const other = against !== undefined ? yearNeighbour(pack, measureId, against) : undefined;
   if (typeof opts.againstYear === 'number') {
-    other = shippedNeighbourMeasure(measureId, opts.againstYear);
     if (!other) {
       throw new MeasurecheckError([
         {
@@ -313,11 +329,13 @@ function neighbourTargets(
         },
       ]);
     }
-  } else if (opts.againstYear === undefined) {
-    other = shippedNeighbourMeasure(measureId, year - 1);
   }
+  // `equal`: the measure's rules did not change between the years (pack diff), so there is
+  // nothing to aim at and no answer the other year could explain.
   return {
-    ...(other ? { year: other } : {}),
+    ...(other !== undefined && other !== 'equal'
+      ? { year: other.measure, yearChangedClauses: other.changedClauses }
+      : {}),
     ...(opts.againstProductLine !== undefined ? { productLine: opts.againstProductLine } : {}),
   };
 }

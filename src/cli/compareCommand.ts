@@ -19,6 +19,7 @@ import { formatCompareMarkdown } from '../report/compareMarkdown.ts';
 import { formatCompareText } from '../report/compareText.ts';
 import { ReferenceImplementation } from '../harness/referenceImplementation.ts';
 import { prepareReportFiles, writeReportFile } from '../report/reportFile.ts';
+import { readAcceptList } from '../harness/acceptList.ts';
 import { implInputOption, integer, linesToAsk, parseYear, positiveInt } from './options.ts';
 
 interface CompareCliOptions {
@@ -41,6 +42,7 @@ interface CompareCliOptions {
   timeout: number;
   implInput: 'record' | 'fhir';
   progress?: boolean;
+  accept?: string;
 }
 
 export function registerCompareCommand(program: Command, setExit: (code: number) => void): void {
@@ -96,6 +98,10 @@ export function registerCompareCommand(program: Command, setExit: (code: number)
     )
     .option('--strict', 'unknown columns or member fields are errors')
     .option(
+      '--accept <file>',
+      'a reviewed YAML list of accepted differences (docs/contract.md): discrepancies it matches do not fail the compare; an entry that matches nothing fails it as stale',
+    )
+    .option(
       '--max-examples <n>',
       'discrepant members explained per measure, year and product line',
       positiveInt,
@@ -130,6 +136,7 @@ async function compare(opts: CompareCliOptions): Promise<number> {
   }
   orThrow(prepareReportFiles({ json: opts.json, junit: opts.junit, markdown: opts.markdown }));
   const packs = orThrow(selectPacks(opts));
+  const accept = opts.accept !== undefined ? orThrow(readAcceptList(opts.accept, packs)) : [];
   // Rows the readers skip with --keep-going are listed in the report with compare's own skips.
   const skips = new SkipList();
   const onSkip = (p: Problem) => {
@@ -195,6 +202,7 @@ async function compare(opts: CompareCliOptions): Promise<number> {
       signal: interrupt.signal,
       deck,
       packs,
+      accept,
       answers,
       pool,
       selection: {

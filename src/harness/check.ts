@@ -7,9 +7,8 @@ import type {
   ImplementationFailure,
 } from '../adapters/implementation.ts';
 import { ImplementationError } from '../adapters/implementation.ts';
-import { decidingChildren, populationTraces } from '../engine/explain.ts';
 import { evaluateMeasure } from '../engine/evaluate.ts';
-import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
+import type { Evaluation } from '../engine/trace.ts';
 import { PRODUCT_LINES } from '../model/member.ts';
 import type { Member, ProductLine } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
@@ -20,13 +19,21 @@ import type { GeneratorMode } from '../generate/index.ts';
 import { compareOutcomes } from './compare.ts';
 import type { OutcomeDifference } from './compare.ts';
 import { matchingNeighbour, neighboursFor, targetedArbitrary } from './neighbours.ts';
-import type { MatchesNeighbour, NeighbourTargets, TargetingInfo } from './neighbours.ts';
+import type { NeighbourTargets, TargetingInfo } from './neighbours.ts';
+import { acceptsDifference, appliesToLine } from './acceptList.ts';
+import type { AcceptEntry } from './acceptList.ts';
+import { groupFindings } from './findingGroups.ts';
+import type { FindingGroup } from './findingGroups.ts';
 import { CoverageAccumulator } from './clauseCoverage.ts';
 import type { ClauseCoverage } from './clauseCoverage.ts';
 import { RunControl, RunStopped } from './_internals/runControl.ts';
 import type { StopReason } from './_internals/runControl.ts';
 
 export type { StopReason } from './_internals/runControl.ts';
+export type { Finding, GivenAnswer } from './finding.ts';
+export { decidingFor, traceOf } from './finding.ts';
+import type { Finding, GivenAnswer } from './finding.ts';
+import { decidingFor } from './finding.ts';
 
 export interface CheckOptions {
   readonly pack: CompiledPack;
@@ -62,44 +69,12 @@ export interface CheckOptions {
    * seen for this long, the run stops (`stopped.reason` `idle`, exit code 3).
    */
   readonly idleTimeoutMs?: number;
-}
-
-/** What the implementation answered for a member one time: an outcome, or no valid answer. */
-export type GivenAnswer =
-  { readonly outcome: Outcome } | { readonly failure: ImplementationFailure };
-
-/** One distinct disagreement (or implementation failure), shrunk to a minimal member. */
-export interface Finding {
-  /** Undefined for a measure without product lines. */
-  readonly productLine: ProductLine | undefined;
   /**
-   * `discrepancy`: a different answer; `failure`: no valid answer (crash, timeout, invalid);
-   * `inconsistent`: asked again about the same member, the implementation answered differently
-   * (it is flaky or stateful), so the finding could not be replayed or shrunk.
+   * Reviewed, accepted differences (`--accept`, acceptList.ts): a discrepancy one matches is
+   * reported as accepted and does not fail the run; an entry for this measure and the product lines
+   * checked that matches nothing is stale and fails it.
    */
-  readonly kind: 'discrepancy' | 'failure' | 'inconsistent';
-  /** Groups findings: population and deciding clause(s), or the failure kind. */
-  readonly key: string;
-  readonly difference?: OutcomeDifference;
-  readonly failure?: ImplementationFailure;
-  /** The reference's clauses that decided the differing population. */
-  readonly decidingClauses: readonly string[];
-  /** How many screened cases showed this finding. */
-  readonly occurrences: number;
-  readonly seed: number;
-  /** fast-check path that replays exactly this (shrunk) case with `seed`. */
-  readonly path: string;
-  readonly shrinkSteps: number;
-  readonly member: Member;
-  readonly request: Request;
-  readonly reference: Evaluation;
-  readonly implementationOutcome?: Outcome;
-  /** The implementation gave the neighbour's answer (another year's or product line's rules). */
-  readonly matchesNeighbour?: MatchesNeighbour;
-  /** For `inconsistent`: the answer that made the finding, and the answer when asked again. */
-  readonly inconsistency?: { readonly first: GivenAnswer; readonly second: GivenAnswer };
-  /** The FHIR Bundle file of `member`, when the run wrote one (`check --fhir-out`). */
-  readonly fhirBundle?: string;
+  readonly accept?: readonly AcceptEntry[];
 }
 
 export interface ProductLineResult {
@@ -132,6 +107,16 @@ export interface CheckResult {
   readonly runs: number;
   readonly path?: string;
   readonly productLines: readonly ProductLineResult[];
+  /**
+   * The findings of every product line grouped by root cause (same population, deciding clauses
+   * and direction), in the order first seen: what the reports show.
+   */
+  readonly findingGroups: readonly FindingGroup[];
+  /**
+   * Entries of `--accept` for this measure and the product lines checked that matched no finding of
+   * a complete run: the list has rotted (remove or fix them); they fail the run.
+   */
+  readonly staleAccepts?: readonly AcceptEntry[];
   /** The product lines the run was asked to check, reached or not. */
   readonly requestedProductLines: readonly (ProductLine | undefined)[];
   /** Set when the implementation could not be run any more; results so far are kept. */
@@ -216,8 +201,43 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   } finally {
     control.dispose();
   }
+  const accept = options.accept ?? [];
+  const acceptedBy = (f: Finding): AcceptEntry | undefined => {
+    const d = f.kind === 'discrepancy' ? f.difference : undefined;
+    return d
+      ? accept.find((e) =>
+          acceptsDifference(e, options.measure.id, f.productLine, d, f.decidingClauses),
+        )
+      : undefined;
+  };
+  const lines = results.map((r) => ({
+    ...r,
+    findings: r.findings.map((f) => {
+      const entry = acceptedBy(f);
+      return entry ? { ...f, accepted: entry } : f;
+    }),
+  }));
+  const findingGroups = groupFindings(
+    lines.flatMap((r) => r.findings),
+    (f) => f.accepted,
+  );
+  // Stale only means something for a complete run: a run cut short may not have reached the case.
+  const complete = aborted === undefined && stopped === undefined && options.path === undefined;
+  const staleAccepts = complete
+    ? accept.filter(
+        (e) =>
+          e.measure === options.measure.id &&
+          options.productLines.some((l) => appliesToLine(e, l)) &&
+          !findingGroups.some((g) => g.accepted === e),
+      )
+    : [];
   const failed = aborted !== undefined || results.some((r) => r.failedCases > 0);
-  const discrepant = results.some((r) => r.discrepantCases > 0);
+  // Accepted findings do not fail the run; distinct findings not shown (past --max-findings) may
+  // not be accepted ones, so they still do.
+  const discrepant =
+    findingGroups.some((g) => g.kind !== 'failure' && g.accepted === undefined) ||
+    results.some((r) => r.unreportedFindings > 0 && r.discrepantCases > 0) ||
+    staleAccepts.length > 0;
   // A run cut short has no verdict unless it already found something wrong; an idle run is stuck.
   const noVerdict = stopped !== undefined && (stopped.reason === 'idle' || !discrepant);
   return {
@@ -229,7 +249,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     seed: options.seed,
     runs: options.runs,
     ...(options.path !== undefined ? { path: options.path } : {}),
-    productLines: results,
+    productLines: lines,
+    findingGroups,
+    ...(staleAccepts.length > 0 ? { staleAccepts } : {}),
     requestedProductLines: options.productLines,
     ...(aborted ? { aborted } : {}),
     ...(stopped ? { stopped } : {}),
@@ -304,7 +326,10 @@ async function checkProductLine(
     }
     for (const s of screenedInOrder().slice(0, maxFindings)) {
       const f = await shrinkFinding(judge, arbitrary, seed, s, options.path, options.seed);
-      const matches = f.difference && matchingNeighbour(neighbours, f.member, f.difference);
+      const matches =
+        f.difference && f.implementationOutcome
+          ? matchingNeighbour(neighbours, f.member, f.reference, f.implementationOutcome)
+          : undefined;
       findings.push(matches ? { ...f, matchesNeighbour: matches } : f);
       shrunkKeys.add(s.key);
     }
@@ -613,33 +638,4 @@ class Judge {
       };
     });
   }
-}
-
-/**
- * The reference's deciding clauses for the population that differs, one level below the
- * population's root (e.g. `col-e-age` for an initial population, `isnp-lti-66-plus` for an
- * exclusion, `col-e-colonoscopy` for a numerator). Two findings are distinct when they differ in
- * population or in these clauses; going deeper would split one root cause into many findings.
- */
-export function decidingFor(reference: Evaluation, difference: OutcomeDifference): string[] {
-  const trace = traceOf(reference, difference.population);
-  if (!trace) return [];
-  return decidingChildren(trace).map((c) => c.id);
-}
-
-/** The trace node behind a population of the outcome. */
-export function traceOf(
-  reference: Evaluation,
-  population: OutcomeDifference['population'],
-): ClauseTrace | undefined {
-  const t = reference.trace;
-  if (population === 'initialPopulation') return t.initialPopulation;
-  if (population === 'denominator') return t.denominator ?? t.initialPopulation;
-  if (population === 'denominatorExclusion') return t.denominatorExclusion;
-  if (population === 'stratum') {
-    return t.strata.find((s) => s.id === reference.outcome.stratum)?.trace ?? t.strata[0]?.trace;
-  }
-  const rateId = population === 'numerator' ? undefined : population.slice('numerator:'.length);
-  const rate = rateId === undefined ? t.rates[0] : t.rates.find((r) => r.id === rateId);
-  return rate?.trace ?? populationTraces(t).at(-1)?.trace;
 }

@@ -1,16 +1,19 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { evaluateMeasure } from '../engine/evaluate.ts';
+import { traceRoots } from '../engine/trace.ts';
+import type { ClauseTrace, Evaluation } from '../engine/trace.ts';
 import { addMonths } from '../model/calendarDate.ts';
 import type { IsoDate } from '../model/calendarDate.ts';
 import type { Member, ProductLine } from '../model/member.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { Request } from '../model/request.ts';
-import type { CompiledMeasure } from '../rulepack/compiled.ts';
+import type { CompiledMeasure, CompiledPack } from '../rulepack/compiled.ts';
 import { loadPack } from '../rulepack/compile.ts';
+import { diffPacks } from '../rulepack/diff/index.ts';
+import type { PackChange, PackDiff, ValueSetUser } from '../rulepack/diff/index.ts';
 import { shippedPackDir, shippedYears } from '../rulepack/shipped.ts';
 import { compareOutcomes } from './compare.ts';
-import type { OutcomeDifference } from './compare.ts';
 
 /**
  * Neighbouring rules a check aims at (neighbour targeting, README "Use it"): the same measure in another
@@ -22,6 +25,12 @@ import type { OutcomeDifference } from './compare.ts';
 export interface NeighbourTargets {
   /** The measure as compiled from the neighbouring year's pack (e.g. 2024 when checking 2025). */
   readonly year?: CompiledMeasure;
+  /**
+   * The clauses of the measure whose rules differ between the neighbouring year and this pack
+   * (`pack diff`, semantic changes only; `yearChanges`). Absent: not known, so any clause may have
+   * changed.
+   */
+  readonly yearChangedClauses?: ChangedClauses;
   /** Another product line whose rule a buggy implementation may apply to the line checked. */
   readonly productLine?: ProductLine;
 }
@@ -41,11 +50,20 @@ export interface TargetingInfo {
   readonly active: boolean;
 }
 
+/** Clause ids a change between two packs touched, or `any` when it touched the whole measure. */
+export type ChangedClauses = ReadonlySet<string> | 'any';
+
 /** One neighbour ready to evaluate a member of the product line being checked. */
 export interface Neighbour {
   readonly matches: MatchesNeighbour;
   /** The neighbour's outcome for `member` (checked for `request`). */
   outcome(member: Member): Outcome;
+  /**
+   * Whether a rule that differs between this pack and the neighbour is on `member`'s path (see
+   * `changedClauseOnPath`); absent: the neighbour's rules are another product line's, where every
+   * clause scoped to product lines may matter.
+   */
+  changedOnPath?(member: Member, reference: Evaluation): boolean;
 }
 
 /** Candidates drawn per neighbour to estimate how often its outcome differs. */
@@ -72,11 +90,16 @@ export function neighboursFor(
       year: other.year,
       ...(productLine !== undefined ? { productLine } : {}),
     };
+    const changed = targets.yearChangedClauses ?? 'any';
+    // The neighbour's windows are dates of its own year: move the member by the same number of
+    // years, so the neighbour judges "this member, had the rules not changed".
+    const evaluate = (member: Member) =>
+      evaluateMeasure(other, request, shiftMember(member, years));
     out.push({
       matches: { kind: 'year', year: other.year },
-      // The neighbour's windows are dates of its own year: move the member by the same number of
-      // years, so the neighbour judges "this member, had the rules not changed".
-      outcome: (member) => evaluateMeasure(other, request, shiftMember(member, years)).outcome,
+      outcome: (member) => evaluate(member).outcome,
+      changedOnPath: (member, reference) =>
+        changedClauseOnPath(changed, reference, evaluate(member)),
     });
   }
   const line = targets.productLine;
@@ -145,19 +168,68 @@ export function differsFrom(
 }
 
 /**
- * The neighbour whose answer the implementation gave on the population that differs, when that
- * answer is not this pack's: "this implementation agrees with the 2024 rules for this member".
+ * The neighbour whose answer the implementation gave, when that answer is not this pack's: "this
+ * implementation agrees with the 2024 rules for this member". Said only when it is true on the
+ * whole: the neighbour's whole outcome equals the implementation's (not just the population that
+ * differs: a member the neighbour leaves out of the initial population "agrees" on every
+ * numerator), and a rule that changed between the two is on the member's path (so an unrelated bug
+ * that happens to give the same answer is not blamed on the neighbour).
  */
 export function matchingNeighbour(
   neighbours: readonly Neighbour[],
   member: Member,
-  difference: OutcomeDifference,
+  reference: Evaluation,
+  implementation: Outcome,
 ): MatchesNeighbour | undefined {
+  if (sameOutcome(reference.outcome, implementation)) return undefined;
   for (const n of neighbours) {
-    const theirs = populationValue(n.outcome(member), difference.population);
-    if (theirs === difference.implementation && theirs !== difference.reference) return n.matches;
+    if (!sameOutcome(n.outcome(member), implementation)) continue;
+    if (n.changedOnPath && !n.changedOnPath(member, reference)) continue;
+    return n.matches;
   }
   return undefined;
+}
+
+/** Equal outcomes; the stratum counts only when both have one (a year may add or drop strata). */
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  const strata = a.stratum !== undefined && b.stratum !== undefined;
+  return (
+    compareOutcomes(strata ? a : withoutStratum(a), strata ? b : withoutStratum(b)) === undefined
+  );
+}
+
+/**
+ * Whether a changed clause is on the member's path: it is evaluated for the member under one pack
+ * and not the other, or its result for the member differs between the two. A change the member
+ * never reaches, or that gives the member the same result, cannot explain its outcome.
+ */
+export function changedClauseOnPath(
+  changed: ChangedClauses,
+  here: Evaluation,
+  there: Evaluation,
+): boolean {
+  if (changed === 'any') return true;
+  if (changed.size === 0) return false;
+  const a = clauseResults(here);
+  const b = clauseResults(there);
+  for (const id of changed) {
+    const x = a.get(id);
+    const y = b.get(id);
+    if ((x !== undefined || y !== undefined) && x !== y) return true;
+  }
+  return false;
+}
+
+/** Each traced clause's result by id (an id traced twice with different results: `mixed`). */
+function clauseResults(evaluation: Evaluation): Map<string, boolean | 'mixed'> {
+  const out = new Map<string, boolean | 'mixed'>();
+  const visit = (node: ClauseTrace): void => {
+    const seen = out.get(node.id);
+    out.set(node.id, seen === undefined || seen === node.result ? node.result : 'mixed');
+    node.children?.forEach(visit);
+  };
+  for (const root of traceRoots(evaluation.trace)) visit(root.trace);
+  return out;
 }
 
 /** The sentence the console report prints for a finding that matches a neighbour. */
@@ -169,28 +241,6 @@ export function describeNeighbourMatch(
   return matches.kind === 'year'
     ? `this implementation agrees with the ${matches.year} rules for this member, not the ${year} rules`
     : `it applies the ${matches.productLine} rule to a ${productLine ?? 'product-line-less'} member`;
-}
-
-function populationValue(
-  outcome: Outcome,
-  population: OutcomeDifference['population'],
-): boolean | string | undefined {
-  switch (population) {
-    case 'initialPopulation':
-      return outcome.initialPopulation;
-    case 'denominator':
-      return outcome.denominator;
-    case 'denominatorExclusion':
-      return outcome.denominatorExclusion;
-    case 'stratum':
-      return outcome.stratum;
-    case 'numerator':
-      return typeof outcome.numerator === 'boolean' ? outcome.numerator : undefined;
-    default: {
-      const id = population.slice('numerator:'.length);
-      return typeof outcome.numerator === 'boolean' ? undefined : outcome.numerator[id];
-    }
-  }
 }
 
 function withoutStratum(outcome: Outcome): Outcome {
@@ -227,6 +277,77 @@ export function switchProductLine(member: Member, from: ProductLine, to: Product
       e.productLine === from ? { ...e, productLine: to } : e,
     ),
   };
+}
+
+/**
+ * The neighbouring year for a check of `measureId` in `pack`: the measure from the shipped pack of
+ * `year` and the clauses that changed between the two (`pack diff`). `equal` when the measure's
+ * rules did not change (no semantic change touches it): there is nothing to aim at and no answer
+ * the neighbour could explain, so targeting costs nothing. Undefined when that pack is not
+ * shipped, does not load, or lacks the measure.
+ */
+export function yearNeighbour(
+  pack: CompiledPack,
+  measureId: string,
+  year: number,
+): { measure: CompiledMeasure; changedClauses: ChangedClauses } | 'equal' | undefined {
+  const measure = shippedNeighbourMeasure(measureId, year);
+  if (!measure) return undefined;
+  const diff = diffPacks(shippedPackDir(year), pack.dir);
+  // A pack the diff cannot load (a draft under --rules with problems): assume anything changed.
+  if (!diff.ok) return { measure, changedClauses: 'any' };
+  const changedClauses = measureChanges(diff.value, measureId);
+  return changedClauses !== 'any' && changedClauses.size === 0
+    ? 'equal'
+    : { measure, changedClauses };
+}
+
+/**
+ * The clauses of `measureId` that a semantic change between two packs touches: changed clauses of
+ * the measure, of shared definitions it may use, and clauses using a value set whose codes
+ * changed. A change to the measure as a whole (a rate, its product lines, the pack's scope) is
+ * `any`.
+ */
+export function measureChanges(diff: PackDiff, measureId: string): ChangedClauses {
+  const clauses = new Set<string>();
+  for (const c of diff.changes) {
+    if (c.level !== 'semantic') continue;
+    const touched = touchedClauses(c, measureId);
+    if (touched === 'any') return 'any';
+    for (const id of touched) clauses.add(id);
+  }
+  return clauses;
+}
+
+function touchedClauses(c: PackChange, measureId: string): readonly string[] | 'any' {
+  const d = c.detail;
+  const users: readonly (string | ValueSetUser)[] | undefined = 'users' in d ? d.users : undefined;
+  if (c.measure !== undefined && c.measure !== measureId) return [];
+  if (d.of === 'clause' && d.owner.of === 'definition') {
+    // A definition's clause matters to a measure that uses the definition (or to any, unknown).
+    return d.owner.users.length === 0 || d.owner.users.includes(measureId)
+      ? clauseIds(c.clause)
+      : [];
+  }
+  if (users !== undefined && c.measure === undefined) {
+    // A value set (or product lines) changed: the clauses that use it.
+    const ids: string[] = [];
+    for (const u of users) {
+      if (typeof u === 'string') return u === measureId ? 'any' : [];
+      if (u.in === 'measure' && u.name !== measureId) continue;
+      if (u.clause === undefined) return 'any';
+      ids.push(u.clause);
+    }
+    return ids;
+  }
+  if (c.measure === undefined) return c.kind === 'metadata' ? [] : 'any';
+  return c.clause !== undefined ? clauseIds(c.clause) : 'any';
+}
+
+/** A change's clause label as trace ids: `ref name` is traced under the definition's name. */
+function clauseIds(label: string | undefined): readonly string[] | 'any' {
+  if (label === undefined) return 'any';
+  return label.startsWith('ref ') ? [label, label.slice('ref '.length)] : [label];
 }
 
 /**

@@ -28,6 +28,22 @@ export const PROBLEM_CODES = {
   'member/unreadable': { exit: 2, meaning: 'a member file cannot be read' },
   'outcome/invalid': { exit: 2, meaning: 'an outcome in a results file is not a valid outcome' },
   'outcome/unknown-key': { exit: 2, meaning: 'an outcome in a results file has an unknown field' },
+  'accept/invalid': {
+    exit: 2,
+    meaning: 'an accepted difference (--accept) lacks a field or has one of the wrong form',
+  },
+  'accept/unknown-key': {
+    exit: 2,
+    meaning: 'an accepted difference (--accept) has an unknown key',
+  },
+  'accept/unknown-measure': {
+    exit: 2,
+    meaning: 'an accepted difference (--accept) names a measure the rule pack lacks',
+  },
+  'accept/unknown-clause': {
+    exit: 2,
+    meaning: 'an accepted difference (--accept) names a clause the measure lacks',
+  },
 
   // Files (every file is read through one checked path)
   'file/not-found': { exit: 2, meaning: 'a file the command reads does not exist' },
@@ -273,7 +289,8 @@ export const PROBLEM_CODES = {
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 /** Documents checked against a schema; their problems are `<kind>/invalid`, `<kind>/unknown-key`. */
-export type DocumentKind = 'pack' | 'measure' | 'definitions' | 'valuesets' | 'member' | 'outcome';
+export type DocumentKind =
+  'pack' | 'measure' | 'definitions' | 'valuesets' | 'member' | 'outcome' | 'accept';
 
 /** The exit code for a command that stops on problems with these codes (the most severe). */
 export function exitCodeOf(codes: readonly ProblemCode[]): number {

@@ -97,6 +97,12 @@ export function formatCompareText(r: CompareResult): string {
       );
     }
   }
+  for (const e of r.staleAccepts ?? []) {
+    out.push(
+      '',
+      `STALE accepted difference ${e.file}:${String(e.line)}: ${e.measure} ${e.population} ${e.clause} matched no discrepancy of this compare. Remove the entry if the difference is gone, or fix it to name the discrepancy as reported.`,
+    );
+  }
   if (r.ignoredResults > 0) {
     out.push(
       '',
@@ -135,14 +141,19 @@ function verdict(r: CompareResult): string {
   const discrepant = r.groups.reduce((x, g) => x + g.discrepant, 0);
   const missing = r.groups.reduce((x, g) => x + g.missing, 0);
   const failed = r.groups.reduce((x, g) => x + g.failed, 0);
+  const accepted = r.groups.reduce((x, g) => x + (g.accepted ?? 0), 0);
   if (r.exitCode === 0) {
-    return `OK: the implementation agrees with the expected results on all ${n(members)} member outcomes (${(r.durationMs / 1000).toFixed(1)}s).`;
+    const but = accepted > 0 ? ` but for ${n(accepted)} accepted difference(s)` : '';
+    return `OK: the implementation agrees with the expected results on all ${n(members)} member outcomes${but} (${(r.durationMs / 1000).toFixed(1)}s).`;
   }
   const parts = [
     discrepant > 0 ? `${n(discrepant)} discrepant` : '',
     missing > 0 ? `${n(missing)} missing from the results` : '',
     r.unmatchedResults > 0 ? `${n(r.unmatchedResults)} results matching no deck row` : '',
     failed > 0 ? `${n(failed)} with no valid answer` : '',
+    (r.staleAccepts?.length ?? 0) > 0
+      ? `${String(r.staleAccepts?.length ?? 0)} stale accepted difference(s)`
+      : '',
   ].filter(Boolean);
   if (r.interrupted === true) {
     return `INTERRUPTED: stopped by a signal after ${n(r.deckMembers)} deck members; no verdict (${n(members)} member outcomes compared, ${n(discrepant)} discrepant so far).`;
@@ -211,6 +222,11 @@ function formatGroup(g: CompareGroup, expectedFrom: CompareResult['expectedFrom'
     out.push('', '  discrepancies by population and the reference’s deciding clauses:');
     for (const d of g.discrepancies) {
       out.push(`    ${n(d.count).padStart(7)}  ${discrepancyLabel(d)}`);
+      if (d.accepted) {
+        out.push(
+          `             accepted by ${d.accepted.file}:${String(d.accepted.line)}: ${d.accepted.reason} (${d.accepted.link})`,
+        );
+      }
       for (const m of neighbourLines(d, g)) out.push(`             ${m}`);
     }
   }

@@ -1,6 +1,8 @@
-import { renderClauseTree } from '../engine/explain.ts';
+import { describeClause, renderClauseTree } from '../engine/explain.ts';
 import type { CheckResult, Finding, GivenAnswer, ProductLineResult } from '../harness/check.ts';
 import { traceOf } from '../harness/check.ts';
+import { directionText } from '../harness/acceptList.ts';
+import type { FindingGroup } from '../harness/findingGroups.ts';
 import { describeNeighbourMatch } from '../harness/neighbours.ts';
 import { formatCoverage } from './clauseCoverageText.ts';
 import { formatMember } from './memberText.ts';
@@ -55,10 +57,25 @@ export class ConsoleReporter implements Reporter {
 
   onRunEnd(result: CheckResult): void {
     const w = this.options.write;
-    const findings = result.productLines.flatMap((r) => r.findings);
-    findings.forEach((f, i) => {
-      w(`\n${this.formatFinding(f, i + 1, findings.length, result)}\n`);
+    const failing = result.findingGroups.filter((g) => g.accepted === undefined);
+    const accepted = result.findingGroups.filter((g) => g.accepted !== undefined);
+    failing.forEach((g, i) => {
+      w(`\n${this.formatGroup(g, `${i + 1} of ${failing.length}`, result)}\n`);
     });
+    if (accepted.length > 0) {
+      w(`\nAccepted differences (--accept; they do not fail the run):\n`);
+      accepted.forEach((g, i) => {
+        w(`\n${this.formatGroup(g, `${i + 1} of ${accepted.length}`, result)}\n`);
+      });
+    }
+    for (const e of result.staleAccepts ?? []) {
+      w(
+        `\nSTALE accepted difference ${e.file}:${e.line}: ${e.measure} ${e.population} ${e.clause} ` +
+          `(implementation ${directionText(e.implementation)}) matched no finding of this run. ` +
+          'Remove the entry if the difference is gone, or fix it to name the finding as reported ' +
+          '(the run is deterministic under its seed, so this is not chance).\n',
+      );
+    }
     if (result.aborted) {
       w(
         `\nSTOPPED${onLine(result.aborted.productLine)}: ${result.aborted.message}\n` +
@@ -88,18 +105,26 @@ export class ConsoleReporter implements Reporter {
     const lines = perLine === '' ? '' : ` (${perLine})`;
     w('\n');
     if (result.exitCode === 0) {
-      w(`OK: the implementation agrees with the reference on all ${total} cases${lines}.\n`);
+      w(
+        accepted.length > 0
+          ? `OK: the implementation agrees with the reference on all ${total} cases${lines} but for ${accepted.length} accepted difference(s).\n`
+          : `OK: the implementation agrees with the reference on all ${total} cases${lines}.\n`,
+      );
     } else {
       const unreported = result.productLines.reduce((n, r) => n + r.unreportedFindings, 0);
       const more =
         unreported > 0
           ? `; ${unreported} more distinct finding(s) not shown (raise --max-findings)`
           : '';
+      const stale = result.staleAccepts?.length ?? 0;
+      const staleText = stale > 0 ? `; ${stale} stale accepted difference(s)` : '';
       w(
-        `FAILED: ${findings.length} distinct finding(s) in ${total} cases${lines}${more}. ` +
+        `FAILED: ${failing.length} distinct finding(s) in ${total} cases${lines}${more}${staleText}. ` +
           `Exit ${result.exitCode}: ${
             result.exitCode === 1
-              ? 'discrepancies'
+              ? failing.some((g) => g.kind !== 'failure') || !result.staleAccepts
+                ? 'discrepancies'
+                : 'stale accepted differences'
               : result.aborted || result.productLines.some((r) => r.failedCases > 0)
                 ? 'the implementation failed to run'
                 : 'no verdict: the run stopped before it was done'
@@ -108,37 +133,60 @@ export class ConsoleReporter implements Reporter {
     }
   }
 
-  private formatFinding(f: Finding, n: number, of: number, result: CheckResult): string {
+  private formatGroup(g: FindingGroup, numbered: string, result: CheckResult): string {
+    const f = g.findings[0];
     const out: string[] = [];
     const yesNo = (v: boolean | string | undefined) =>
       v === true ? 'yes' : v === false ? 'no' : (v ?? '(none)');
-    const where = [result.measure, String(result.year), f.productLine ?? ''].join(' ').trimEnd();
+    const lines = g.productLines.filter((l) => l !== undefined);
+    const where = [result.measure, String(result.year), lines.join(', ')].join(' ').trimEnd();
     if (f.inconsistency) {
       out.push(
-        `INCONSISTENT ${n} of ${of}: ${where}: the implementation gave different answers for the same member (flaky or stateful)`,
+        `INCONSISTENT ${numbered}: ${where}: the implementation gave different answers for the same member (flaky or stateful)`,
       );
       out.push(`  first:  ${describeGiven(f.inconsistency.first)}`);
       out.push(`  again:  ${describeGiven(f.inconsistency.second)}`);
       out.push(`  reference: ${describeGiven({ outcome: f.reference.outcome })}`);
     } else if (f.failure) {
       out.push(
-        `FAILURE ${n} of ${of}: ${where}: the implementation gave no valid answer (${f.failure.kind})`,
+        `FAILURE ${numbered}: ${where}: the implementation gave no valid answer (${f.failure.kind})`,
       );
       out.push(`  ${f.failure.message}`);
       if (f.failure.raw !== undefined) out.push(`  it printed: ${f.failure.raw.slice(0, 300)}`);
       if (f.failure.stderr) out.push('  stderr:', indent(f.failure.stderr.trimEnd(), '    '));
     } else if (f.difference) {
       const d = f.difference;
-      out.push(`DISCREPANCY ${n} of ${of}: ${where}: ${d.population} differs`);
+      out.push(
+        `${g.accepted ? 'ACCEPTED' : 'DISCREPANCY'} ${numbered}: ${where}: ${d.population} differs`,
+      );
+      if (g.accepted) {
+        out.push(`  accepted by ${g.accepted.file}:${g.accepted.line}: ${g.accepted.reason}`);
+        out.push(`  link: ${g.accepted.link}`);
+      }
       out.push(`  implementation: ${d.population} = ${yesNo(d.implementation)}`);
       out.push(
         `  reference:      ${d.population} = ${yesNo(d.reference)}   (decided by ${f.decidingClauses.join(', ') || '-'})`,
       );
+      if (g.nearest) {
+        const n = g.nearest;
+        out.push(
+          `  nearest: ${n.clause.id} came closest of ${n.branches} (${n.met} of ${n.of} conditions met); it lacked:`,
+        );
+        for (const l of n.lacking) out.push(`    ${l.id}: ${describeClause(l)}`);
+      }
       if (f.matchesNeighbour) {
         out.push(`  ${describeNeighbourMatch(f.matchesNeighbour, result.year, f.productLine)}`);
       }
+      out.push(...formatRules(g));
     }
-    out.push(`  seen in ${f.occurrences} case(s); shrunk in ${f.shrinkSteps} step(s) to:`);
+    const perLine =
+      g.findings.length > 1
+        ? ` (${g.findings.map((x) => `${x.productLine ?? ''} ${x.occurrences}`).join(', ')})`
+        : '';
+    const from = g.findings.length > 1 && f.productLine !== undefined ? ` (${f.productLine})` : '';
+    out.push(
+      `  seen in ${g.occurrences} case(s)${perLine}; shrunk in ${f.shrinkSteps} step(s) to${from}:`,
+    );
     out.push(...formatMember(f.member, `${result.year}-12-31`).map((l) => `    ${l}`));
     const population = f.difference?.population;
     const trace = population ? traceOf(f.reference, population) : undefined;
@@ -146,9 +194,28 @@ export class ConsoleReporter implements Reporter {
       out.push(`  reference explanation (${population ?? ''}):`);
       out.push(...renderClauseTree(trace, '    '));
     }
-    out.push(`  replay: ${this.options.replayCommand(f)}`);
+    for (const x of g.findings) out.push(`  replay: ${this.options.replayCommand(x)}`);
     return out.join('\n');
   }
+}
+
+/**
+ * The clauses the verdict rests on, with their citations and the pack's assumptions, and whether
+ * the verdict rests on an assumption: a user then knows to question the pack before their code.
+ */
+function formatRules(g: FindingGroup): string[] {
+  if (g.rules.length === 0) return [];
+  const out = ['  the reference rests on:'];
+  for (const r of g.rules) {
+    if (r.source !== undefined) out.push(`    ${r.id}: source ${r.source}`);
+    if (r.assumption !== undefined) out.push(`    ${r.id}: assumption: ${r.assumption}`);
+  }
+  out.push(
+    g.restsOnAssumption
+      ? '  NOTE: this verdict rests on an assumption of the rule pack (above), not on a cited rule: check the assumption before changing your implementation.'
+      : '  this verdict rests on cited rules (sources above), not on an assumption of the rule pack.',
+  );
+  return out;
 }
 
 function describeGiven(answer: GivenAnswer): string {

@@ -6,7 +6,9 @@ import type { Reporter } from './reporter.ts';
 
 /**
  * JUnit XML for CI systems: one test suite per product line, one test case per distinct finding
- * (failed) or one passing case when the product line agrees.
+ * (failed; a root cause seen on several product lines is one case, in the suite of the first line,
+ * named after all of them; an accepted one passes with its reason), or one passing case when the
+ * product line agrees. Stale accepted differences fail in a suite of their own.
  */
 export class JUnitReporter implements Reporter {
   constructor(
@@ -62,11 +64,15 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
     const ended = endings.filter((e) => e.productLine === r.productLine);
     // A product line cut short never "agrees": it has no verdict.
     const complete = ended.length === 0 && r.stopped !== true && r.cutShort === undefined;
-    const findingCases = r.findings.map((f) => {
+    // A root cause seen on several product lines is one test case, in the suite of the first.
+    const groups = result.findingGroups.filter((g) => g.findings[0].productLine === r.productLine);
+    const findingCases = groups.map((g) => {
+      const f = g.findings[0];
+      const lines = g.productLines.filter((l) => l !== undefined).join(', ');
       const title = f.inconsistency
         ? 'the implementation gave different answers for the same member'
         : f.difference
-          ? `${f.difference.population} differs (${f.decidingClauses.join(', ')})`
+          ? `${g.accepted ? 'accepted: ' : ''}${f.difference.population} differs (${f.decidingClauses.join(', ')})`
           : `implementation failed: ${f.failure?.kind ?? '?'}`;
       const message = f.inconsistency
         ? `first ${JSON.stringify(f.inconsistency.first)}, then ${JSON.stringify(f.inconsistency.second)}`
@@ -74,29 +80,66 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
           ? `implementation ${String(f.difference.implementation)}, reference ${String(f.difference.reference)}`
           : (f.failure?.message ?? '');
       const body = [
+        ...(g.accepted
+          ? [
+              `accepted by ${g.accepted.file}:${g.accepted.line}: ${g.accepted.reason}`,
+              `link: ${g.accepted.link}`,
+            ]
+          : []),
+        ...(g.nearest
+          ? [
+              `nearest: ${g.nearest.clause.id} (${g.nearest.met} of ${g.nearest.of} conditions met); lacked ${g.nearest.lacking.map((c) => c.id).join(', ')}`,
+            ]
+          : []),
+        ...g.rules.flatMap((rule) => [
+          ...(rule.source !== undefined ? [`${rule.id}: source ${rule.source}`] : []),
+          ...(rule.assumption !== undefined ? [`${rule.id}: assumption: ${rule.assumption}`] : []),
+        ]),
+        ...(g.restsOnAssumption
+          ? ['NOTE: this verdict rests on an assumption of the rule pack, not on a cited rule']
+          : []),
         ...formatMember(f.member, `${result.year}-12-31`),
         ...(f.failure?.stderr ? ['stderr:', f.failure.stderr] : []),
-        `seen in ${f.occurrences} case(s)`,
-        `replay: ${replayCommand(f)}`,
+        `seen in ${g.occurrences} case(s)${g.findings.length > 1 ? ` on ${lines}` : ''}`,
+        ...g.findings.map((x) => `replay: ${replayCommand(x)}`),
       ].join('\n');
-      return (
-        `    <testcase classname="${xml(name)}" name="${xml(onLine(r.productLine, title))}" time="${seconds}">\n` +
-        `      <failure message="${xml(message)}" type="${f.kind}">${xml(body)}</failure>\n` +
-        `    </testcase>`
-      );
+      const caseName = xml(lines !== '' ? `${lines}: ${title}` : title);
+      return g.accepted
+        ? `    <testcase classname="${xml(name)}" name="${caseName}" time="${seconds}">\n` +
+            `      <system-out>${xml(body)}</system-out>\n` +
+            `    </testcase>`
+        : `    <testcase classname="${xml(name)}" name="${caseName}" time="${seconds}">\n` +
+            `      <failure message="${xml(message)}" type="${f.kind}">${xml(body)}</failure>\n` +
+            `    </testcase>`;
     });
     const cases = [
-      ...(findingCases.length === 0 && complete
+      ...(r.findings.length === 0 && complete
         ? [
             `    <testcase classname="${xml(name)}" name="${xml(onLine(r.productLine, `${r.cases} cases agree`))}" time="${seconds}"/>`,
           ]
         : findingCases),
       ...ended.map(errorCase),
     ];
-    const failures = r.findings.filter((f) => f.kind !== 'failure').length;
-    const errors = r.findings.filter((f) => f.kind === 'failure').length + ended.length;
+    const failing = groups.filter((g) => g.accepted === undefined);
+    const failures = failing.filter((g) => g.kind !== 'failure').length;
+    const errors = failing.filter((g) => g.kind === 'failure').length + ended.length;
     return suite(r.productLine, cases, `failures="${failures}" errors="${errors}"`, seconds);
   });
+  const stale = result.staleAccepts ?? [];
+  if (stale.length > 0) {
+    suites.push(
+      suite(
+        'accepted differences',
+        stale.map(
+          (e) =>
+            `    <testcase classname="${xml(name)}" name="${xml(`stale: ${e.file}:${e.line} ${e.measure} ${e.population} ${e.clause}`)}">\n` +
+            `      <failure message="${xml('the accepted difference matched no finding of this run: remove or fix the entry')}" type="stale-accept">${xml(`${e.reason}\nlink: ${e.link}`)}</failure>\n` +
+            `    </testcase>`,
+        ),
+        `failures="${stale.length}" errors="0"`,
+      ),
+    );
+  }
   const reached = new Set<string | undefined>(result.productLines.map((r) => r.productLine));
   // An ending on a product line with no result yet (it failed before its first case).
   for (const e of endings) {

@@ -38,7 +38,8 @@ export function formatMember(member: Member, asOf?: string): string[] {
         ? ` = ${o.value}${o.unit !== undefined ? ` ${o.unit}` : ''}`
         : o.valueCode !== undefined
           ? ` = ${o.valueCode.system} ${o.valueCode.code}`
-          : '';
+          : // A reading without a result is a fact of its own (it can decide a measure): say so.
+            ' = no value';
     const setting = o.setting !== undefined ? ` ${o.setting}` : '';
     const id = o.id !== undefined ? ` ${o.id}` : '';
     const end = o.endDate !== undefined && o.endDate !== o.date ? `..${o.endDate}` : '';

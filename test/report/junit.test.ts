@@ -1,6 +1,7 @@
 // A crashing implementation's stderr ends up in the JUnit report; whatever it printed, the report
 // must stay XML a CI server can read.
 import { describe, expect, it } from 'vitest';
+import { groupFindings } from '../../src/harness/findingGroups.ts';
 import { evaluateMeasure } from '../../src/engine/evaluate.ts';
 import type { CheckResult, Finding } from '../../src/harness/check.ts';
 import type { Member } from '../../src/model/member.ts';
@@ -65,6 +66,7 @@ function resultWith(findings: readonly Finding[], abortedStderr?: string): Check
     generator: 'rule-aware',
     seed: 11,
     runs: 300,
+    findingGroups: groupFindings(findings),
     productLines: [
       {
         productLine: 'commercial',

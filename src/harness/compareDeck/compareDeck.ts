@@ -13,6 +13,7 @@ import { ResultsIndex } from './_internals/resultsIndex.ts';
 import type { Leftovers } from './_internals/resultsIndex.ts';
 import { readUntilStop } from './_internals/stop.ts';
 import type { OrStop, Stop } from './_internals/stop.ts';
+import { appliesToLine } from '../acceptList.ts';
 import { SkipList } from './skipList.ts';
 import type { CompareDeckOptions, CompareGroup, CompareResult } from './types.ts';
 
@@ -47,7 +48,13 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
     if (!g) {
       const measure = packsByYear.get(r.year)?.measures.get(r.measure);
       const neighbours = measure ? neighbourRules(packsByYear, r) : [];
-      g = new GroupAccumulator(r, measure?.singleRate ?? true, maxExamples, neighbours);
+      g = new GroupAccumulator(
+        r,
+        measure?.singleRate ?? true,
+        maxExamples,
+        neighbours,
+        options.accept ?? [],
+      );
       groups.set(key, g);
     }
     return g;
@@ -180,11 +187,22 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
   }
 
   const groupResults = [...groups.values()].map((g) => g.result()).sort(byGroup);
-  const discrepant =
-    groupResults.some((g) => g.discrepant > 0 || g.missing > 0) || unmatched.count > 0;
   const failed = aborted !== undefined || groupResults.some((g) => g.failed > 0);
   // An interrupt kills the implementation too: its failure then is the interrupt, not a verdict.
   const stoppedBySignal = interrupted();
+  // Stale only means something when the whole deck was compared.
+  const staleAccepts =
+    aborted === undefined && inputError === undefined && !stoppedBySignal
+      ? (options.accept ?? []).filter(
+          (e) =>
+            groupResults.some((g) => g.measure === e.measure && appliesToLine(e, g.productLine)) &&
+            !groupResults.some((g) => g.discrepancies.some((d) => d.accepted === e)),
+        )
+      : [];
+  const discrepant =
+    groupResults.some((g) => g.discrepant - (g.accepted ?? 0) > 0 || g.missing > 0) ||
+    unmatched.count > 0 ||
+    staleAccepts.length > 0;
   const exitCode = stoppedBySignal ? 130 : inputError ? 2 : failed ? 3 : discrepant ? 1 : 0;
   return {
     format: 'measurecheck-compare/1',
@@ -202,6 +220,7 @@ export async function compareDeck(options: CompareDeckOptions): Promise<CompareR
     unmatchedResults: unmatched.count,
     unmatchedResultExamples: unmatched.examples,
     ignoredResults: unmatched.ignored,
+    ...(staleAccepts.length > 0 ? { staleAccepts } : {}),
     skipped: skips.problems,
     skippedCount: skips.count,
     ...(aborted && !stoppedBySignal ? { aborted } : {}),

@@ -5,6 +5,7 @@ import type { Outcome } from '../../model/outcome.ts';
 import type { Problem } from '../../model/problem.ts';
 import type { Request } from '../../model/request.ts';
 import type { CompiledPack } from '../../rulepack/compiled.ts';
+import type { AcceptEntry } from '../acceptList.ts';
 import type { OutcomeDifference } from '../compare.ts';
 import type { MatchesNeighbour } from '../neighbours.ts';
 import type { ReferencePool } from '../referencePool.ts';
@@ -44,6 +45,13 @@ export interface CompareDeckOptions {
   readonly batchSize?: number;
   /** Discrepant members kept with their explanation, per measure, year and product line. Default 20. */
   readonly maxExamples?: number;
+  /**
+   * Reviewed, accepted differences (`--accept`): a discrepancy one matches is counted apart
+   * (`accepted`) and does not fail the compare; an entry for a compared measure that matches
+   * nothing is stale and does (past the first 5,000 discrepancies of a group, discrepancies are
+   * not analysed and cannot be accepted).
+   */
+  readonly accept?: readonly AcceptEntry[];
   /** Skip bad input rows (counted and listed) instead of stopping at the first. */
   readonly keepGoing?: boolean;
   /**
@@ -117,6 +125,8 @@ export interface DiscrepancyGroup {
   }[];
   /** Past the analysis cap, discrepancies are counted by population only. */
   readonly analysed: boolean;
+  /** The reviewed entry (`--accept`) that accepts these discrepancies: they do not fail the run. */
+  readonly accepted?: AcceptEntry;
 }
 
 export interface FailedMember {
@@ -141,6 +151,8 @@ export interface CompareGroup {
   readonly members: number;
   readonly agreeing: number;
   readonly discrepant: number;
+  /** Of the discrepant members, those an `--accept` entry accepts. */
+  readonly accepted?: number;
   readonly populations: readonly { readonly population: string; readonly confusion: Confusion }[];
   /**
    * Members where both sides have the member in the initial population: same stratum or not;
@@ -199,6 +211,8 @@ export interface CompareResult {
   readonly unmatchedResultExamples: readonly UnmatchedResult[];
   /** Results-file rows outside the selection (other measures, years or product lines). */
   readonly ignoredResults: number;
+  /** `--accept` entries for a compared measure that matched no discrepancy: they fail the run. */
+  readonly staleAccepts?: readonly AcceptEntry[];
   /** Bad input rows skipped with `--keep-going`. */
   readonly skipped: readonly Problem[];
   readonly skippedCount: number;

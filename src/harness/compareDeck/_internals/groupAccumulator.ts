@@ -6,6 +6,8 @@ import type { Request } from '../../../model/request.ts';
 import { compareOutcomes, numeratorMap } from '../../compare.ts';
 import type { OutcomeDifference } from '../../compare.ts';
 import type { MatchesNeighbour, Neighbour } from '../../neighbours.ts';
+import { acceptsDifference } from '../../acceptList.ts';
+import type { AcceptEntry } from '../../acceptList.ts';
 import type {
   CompareGroup,
   DiscrepancyGroup,
@@ -64,6 +66,7 @@ export class GroupAccumulator {
   private readonly discrepancies = new Map<string, DiscrepancyTally>();
   private readonly examples: DiscrepantMember[] = [];
   private discrepant = 0;
+  private accepted = 0;
   private analysed = 0;
   private missing = 0;
   private readonly missingExamples: MemberAt[] = [];
@@ -77,6 +80,7 @@ export class GroupAccumulator {
     private readonly singleRate: boolean,
     private readonly maxExamples: number,
     private readonly neighbours: readonly Neighbour[],
+    private readonly accept: readonly AcceptEntry[] = [],
   ) {}
 
   /** A member the implementation answered: counted, and analysed when it is discrepant. */
@@ -138,7 +142,17 @@ export class GroupAccumulator {
           (n) => compareOutcomes(n.outcome(ctx.member), implementation) === undefined,
         )?.matches
       : undefined;
-    const seen = this.tallyDiscrepancy(difference.population, explained.deciding, true);
+    const entry = this.accept.find((e) =>
+      acceptsDifference(
+        e,
+        this.request.measure,
+        this.request.productLine,
+        difference,
+        explained.deciding,
+      ),
+    );
+    if (entry) this.accepted += 1;
+    const seen = this.tallyDiscrepancy(difference.population, explained.deciding, true, entry);
     seen.count += 1;
     if (matches) {
       const id = JSON.stringify(matches);
@@ -188,12 +202,15 @@ export class GroupAccumulator {
     population: OutcomeDifference['population'],
     decidingClauses: readonly string[],
     analysed: boolean,
+    accepted?: AcceptEntry,
   ): DiscrepancyTally {
-    const key = `${population}:${decidingClauses.join(',')}`;
+    const key =
+      `${population}:${decidingClauses.join(',')}` +
+      (accepted ? ` (accepted: ${accepted.file}:${String(accepted.line)})` : '');
     let seen = this.discrepancies.get(key);
     if (!seen) {
       seen = {
-        group: { key, population, decidingClauses, analysed },
+        group: { key, population, decidingClauses, analysed, ...(accepted ? { accepted } : {}) },
         count: 0,
         matches: new Map(),
       };
@@ -224,6 +241,7 @@ export class GroupAccumulator {
       members: this.members,
       agreeing: this.agreeing,
       discrepant: this.discrepant,
+      ...(this.accepted > 0 ? { accepted: this.accepted } : {}),
       populations: [...this.confusion].map(([population, c]) => ({
         population,
         confusion: {
