@@ -99,6 +99,8 @@ export interface BoundaryCode {
   readonly code: string;
   /** The value set the code is in, or (for a near miss) the one it is just outside of. */
   readonly valueSet: string;
+  /** Why a near miss the pack lists does not belong; absent for a made-up near miss. */
+  readonly reason?: string;
 }
 
 export interface EventBoundary {
@@ -812,16 +814,22 @@ const NEIGHBOUR_SYSTEM: Readonly<Record<CodeSystem, CodeSystem>> = {
 /** At most this many near misses per clause: enough variety, small enough to keep in memory. */
 const MAX_NEAR_MISSES = 200;
 
-/** Codes just outside a clause's value sets, each named after the value set it is near. */
+/**
+ * Codes just outside a clause's value sets, each named after the value set it is near: the near
+ * misses the pack lists (with their reason), then made-up ones.
+ */
 function nearMisses(valueSets: readonly ValueSet[]): BoundaryCode[] {
   const inAny = (system: CodeSystem, code: string) =>
     valueSets.some((vs) => valueSetHas(vs, system, code));
   const out = new Map<string, BoundaryCode>();
-  const add = (system: CodeSystem, code: string, valueSet: string) => {
+  const add = (system: CodeSystem, code: string, valueSet: string, reason?: string) => {
     const key = `${system}|${code}`;
     if (code.length === 0 || out.has(key) || inAny(system, code)) return;
-    out.set(key, { system, code, valueSet });
+    out.set(key, { system, code, valueSet, ...(reason !== undefined ? { reason } : {}) });
   };
+  // The pack's own near misses first: a decoy the authors chose says more than a made-up one.
+  for (const vs of valueSets)
+    for (const m of vs.nearMisses ?? []) add(m.system, m.code, vs.name, m.reason);
   for (const vs of valueSets) {
     for (const { system, code } of codesOf(vs)) {
       if (out.size >= MAX_NEAR_MISSES) break;

@@ -16,6 +16,8 @@ import type { Bundle } from './_internals/bundle.ts';
 import { sometimes } from './_internals/choice.ts';
 import { uniformClaims, withIds } from './_internals/claims.ts';
 import {
+  birthDateForm,
+  inBirthDateForm,
   ruleAwareBirthDate,
   ruleAwareDeathDate,
   ruleAwareSex,
@@ -125,6 +127,7 @@ export function memberArbitrary(
     .record({
       id,
       plan: fc.constantFrom(...plans.plans),
+      birthForm: birthDateForm,
       // Shrinks to no prerequisite records, so a counterexample keeps them only when they matter.
       prerequisites: fc.oneof(
         { withCrossShrink: true },
@@ -141,9 +144,18 @@ export function memberArbitrary(
       records: focusedRecords(b),
     })
     .map(
-      ({ id: memberId, plan, prerequisites, sex, deathDate, statuses, records }): MemberParts => ({
+      ({
         id: memberId,
-        birthDate: plan.birthDate,
+        plan,
+        birthForm,
+        prerequisites,
+        sex,
+        deathDate,
+        statuses,
+        records,
+      }): MemberParts => ({
+        id: memberId,
+        birthDate: inBirthDateForm(plan.birthDate, birthForm),
         sex,
         deathDate,
         enrollments,
