@@ -271,6 +271,8 @@ export interface DeathBoundary {
 export interface BoundaryValueSet {
   readonly name: string;
   readonly codes: readonly { readonly system: CodeSystem; readonly code: string }[];
+  /** The near misses the pack lists for it (decoys), normalized; empty when it lists none. */
+  readonly nearMisses: readonly { readonly system: CodeSystem; readonly code: string }[];
 }
 
 /**
@@ -328,7 +330,11 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
     deaths: into.deaths,
     readings: into.readings,
     coverages,
-    valueSets: [...into.valueSets.values()].map((vs) => ({ name: vs.name, codes: codesOf(vs) })),
+    valueSets: [...into.valueSets.values()].map((vs) => ({
+      name: vs.name,
+      codes: codesOf(vs),
+      nearMisses: (vs.nearMisses ?? []).map((m) => ({ system: m.system, code: m.code })),
+    })),
     drugs: [...into.drugs],
     settings: SETTINGS.filter((s) => into.settings.has(s)),
     conjunctions: [...conjunctions.values()],

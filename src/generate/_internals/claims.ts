@@ -64,7 +64,7 @@ export function aimedClaims(
   if (e.settingsOnly) return settingClaims(b, e);
   if (e.codes.length === 0) return undefined;
   const own = fc.constantFrom(...e.codes);
-  const code =
+  const code: Arbitrary<Code> =
     preferFirst<Code>(
       [own, 6],
       [pick(listedNearMisses(e)), 1],
@@ -75,6 +75,9 @@ export function aimedClaims(
   return fc
     .record({
       code,
+      // Now and then another code on the later dates (a listed code beside a near miss), so a
+      // clause that needs two dates meets one date of each.
+      later: e.minDistinctDates > 1 ? sometimes(code, 0.3) : fc.constant(undefined),
       dotted: fc.boolean(),
       form: codeForm,
       modifiers: e.modifiers ? modifiersFor(e.modifiers) : fc.constant(undefined),
@@ -84,20 +87,27 @@ export function aimedClaims(
       secondFirst: fc.boolean(),
       stayDays: sometimes(fc.nat(5), 0.3),
     })
-    .map(
-      ({ code: c, dotted, form, modifiers, dates, setting, second: s, secondFirst, stayDays }) => {
+    .map((d) => {
+      const written = (c: Code): Code => {
         const main = { system: c.system, code: c.code };
-        const plain = codeInForm(dotted ? withDot(main) : main, form);
-        const primary: Code = modifiers !== undefined ? { ...plain, modifiers } : plain;
-        const codes = s === undefined ? [primary] : secondFirst ? [s, primary] : [primary, s];
-        return dates.map((date): ClaimDraft => ({
-          date,
-          ...(stayDays !== undefined ? { endDate: addDays(date, stayDays) } : {}),
-          setting,
-          codes,
-        }));
-      },
-    );
+        const plain = codeInForm(d.dotted ? withDot(main) : main, d.form);
+        return d.modifiers !== undefined ? { ...plain, modifiers: d.modifiers } : plain;
+      };
+      const codesWith = (primary: Code): Code[] =>
+        d.second === undefined
+          ? [primary]
+          : d.secondFirst
+            ? [d.second, primary]
+            : [primary, d.second];
+      const first = codesWith(written(d.code));
+      const rest = d.later !== undefined ? codesWith(written(d.later)) : first;
+      return d.dates.map((date, i): ClaimDraft => ({
+        date,
+        ...(d.stayDays !== undefined ? { endDate: addDays(date, d.stayDays) } : {}),
+        setting: d.setting,
+        codes: i === 0 ? first : rest,
+      }));
+    });
 }
 
 /** One to a few dates at the window's edges of `e`, sometimes anywhere near it. */
