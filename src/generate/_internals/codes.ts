@@ -121,13 +121,10 @@ export function inForm(text: string, form: CodeForm): string {
     form.case === 'lower'
       ? text.toLowerCase()
       : form.case === 'mixed'
-        ? [...text]
-            .map((ch) => {
-              if (ch.toLowerCase() === ch.toUpperCase()) return ch;
-              letter += 1;
-              return letter % 2 === 1 ? ch.toLowerCase() : ch.toUpperCase();
-            })
-            .join('')
+        ? text.replace(/[A-Za-z]/g, (ch) => {
+            letter += 1;
+            return letter % 2 === 1 ? ch.toLowerCase() : ch.toUpperCase();
+          })
         : text;
   switch (form.padding) {
     case 'none':

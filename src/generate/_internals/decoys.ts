@@ -44,7 +44,7 @@ export function withDecoy(
       : undefined;
   const sites: { readonly replace: (decoy: Code) => Member; readonly decoys: readonly Code[] }[] =
     [];
-  member.claims.forEach((claim, i) =>
+  member.claims.forEach((claim, i) => {
     claim.codes.forEach((code, j) => {
       const list = decoys(code);
       if (list)
@@ -57,8 +57,8 @@ export function withDecoy(
             ),
           }),
         });
-    }),
-  );
+    });
+  });
   member.dispensings.forEach((dispensing, i) => {
     const list = decoys(dispensing.code);
     if (list)
