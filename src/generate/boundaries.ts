@@ -99,6 +99,8 @@ export interface BoundaryCode {
   readonly code: string;
   /** The value set the code is in, or (for a near miss) the one it is just outside of. */
   readonly valueSet: string;
+  /** Why a near miss the pack lists does not belong; absent for a made-up near miss. */
+  readonly reason?: string;
 }
 
 export interface EventBoundary {
@@ -269,6 +271,8 @@ export interface DeathBoundary {
 export interface BoundaryValueSet {
   readonly name: string;
   readonly codes: readonly { readonly system: CodeSystem; readonly code: string }[];
+  /** The near misses the pack lists for it (decoys), normalized; empty when it lists none. */
+  readonly nearMisses: readonly { readonly system: CodeSystem; readonly code: string }[];
 }
 
 /**
@@ -326,7 +330,11 @@ export function measureBoundaries(measure: CompiledMeasure): MeasureBoundaries {
     deaths: into.deaths,
     readings: into.readings,
     coverages,
-    valueSets: [...into.valueSets.values()].map((vs) => ({ name: vs.name, codes: codesOf(vs) })),
+    valueSets: [...into.valueSets.values()].map((vs) => ({
+      name: vs.name,
+      codes: codesOf(vs),
+      nearMisses: (vs.nearMisses ?? []).map((m) => ({ system: m.system, code: m.code })),
+    })),
     drugs: [...into.drugs],
     settings: SETTINGS.filter((s) => into.settings.has(s)),
     conjunctions: [...conjunctions.values()],
@@ -812,16 +820,22 @@ const NEIGHBOUR_SYSTEM: Readonly<Record<CodeSystem, CodeSystem>> = {
 /** At most this many near misses per clause: enough variety, small enough to keep in memory. */
 const MAX_NEAR_MISSES = 200;
 
-/** Codes just outside a clause's value sets, each named after the value set it is near. */
+/**
+ * Codes just outside a clause's value sets, each named after the value set it is near: the near
+ * misses the pack lists (with their reason), then made-up ones.
+ */
 function nearMisses(valueSets: readonly ValueSet[]): BoundaryCode[] {
   const inAny = (system: CodeSystem, code: string) =>
     valueSets.some((vs) => valueSetHas(vs, system, code));
   const out = new Map<string, BoundaryCode>();
-  const add = (system: CodeSystem, code: string, valueSet: string) => {
+  const add = (system: CodeSystem, code: string, valueSet: string, reason?: string) => {
     const key = `${system}|${code}`;
     if (code.length === 0 || out.has(key) || inAny(system, code)) return;
-    out.set(key, { system, code, valueSet });
+    out.set(key, { system, code, valueSet, ...(reason !== undefined ? { reason } : {}) });
   };
+  // The pack's own near misses first: a decoy the authors chose says more than a made-up one.
+  for (const vs of valueSets)
+    for (const m of vs.nearMisses ?? []) add(m.system, m.code, vs.name, m.reason);
   for (const vs of valueSets) {
     for (const { system, code } of codesOf(vs)) {
       if (out.size >= MAX_NEAR_MISSES) break;

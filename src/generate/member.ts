@@ -16,6 +16,8 @@ import type { Bundle } from './_internals/bundle.ts';
 import { sometimes } from './_internals/choice.ts';
 import { uniformClaims, withIds } from './_internals/claims.ts';
 import {
+  birthDateForm,
+  inBirthDateForm,
   ruleAwareBirthDate,
   ruleAwareDeathDate,
   ruleAwareSex,
@@ -30,6 +32,7 @@ import { uniformClinical } from './_internals/clinical.ts';
 import type { UniformClinical } from './_internals/clinical.ts';
 import { eventAims, focusedRecords, ruleAwareRecords } from './_internals/records.ts';
 import { decidingMembers, decidingPlans } from './_internals/deciding.ts';
+import { decoySwap, withDecoy } from './_internals/decoys.ts';
 import { focusedPlans, fullCoverage, prerequisitesFor } from './_internals/focused.ts';
 import { ruleAwareStatuses, uniformStatuses } from './_internals/statuses.ts';
 
@@ -125,6 +128,7 @@ export function memberArbitrary(
     .record({
       id,
       plan: fc.constantFrom(...plans.plans),
+      birthForm: birthDateForm,
       // Shrinks to no prerequisite records, so a counterexample keeps them only when they matter.
       prerequisites: fc.oneof(
         { withCrossShrink: true },
@@ -141,9 +145,18 @@ export function memberArbitrary(
       records: focusedRecords(b),
     })
     .map(
-      ({ id: memberId, plan, prerequisites, sex, deathDate, statuses, records }): MemberParts => ({
+      ({
         id: memberId,
-        birthDate: plan.birthDate,
+        plan,
+        birthForm,
+        prerequisites,
+        sex,
+        deathDate,
+        statuses,
+        records,
+      }): MemberParts => ({
+        id: memberId,
+        birthDate: inBirthDateForm(plan.birthDate, birthForm),
         sex,
         deathDate,
         enrollments,
@@ -163,7 +176,7 @@ export function memberArbitrary(
     eventAims(b),
     id,
   );
-  return fc
+  const members = fc
     .oneof(
       { withCrossShrink: true },
       { arbitrary: wide, weight: 2 },
@@ -171,6 +184,9 @@ export function memberArbitrary(
       ...(deciding ? [{ arbitrary: deciding, weight: 1 }] : []),
     )
     .map(assemble);
+  // Now and then one code swapped for a near miss the pack lists for its value set.
+  const swap = decoySwap(b);
+  return swap ? fc.tuple(members, swap).map(([member, s]) => withDecoy(b, member, s)) : members;
 }
 
 /** How often a focused member dies (wide members: the default of `ruleAwareDeathDate`). */

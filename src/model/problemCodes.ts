@@ -113,6 +113,19 @@ export const PROBLEM_CODES = {
   'valueset/syntax': { exit: 2, meaning: 'a value-set CSV file does not parse' },
   'valueset/invalid-row': { exit: 2, meaning: 'a value-set CSV row has a bad or missing field' },
   'valueset/duplicate': { exit: 2, meaning: 'a value set is defined in two files' },
+  'nearmiss/bad-header': {
+    exit: 2,
+    meaning: 'a near-miss CSV does not start with value_set,code_system,code,reason,source',
+  },
+  'nearmiss/invalid-row': { exit: 2, meaning: 'a near-miss CSV row has a bad or missing field' },
+  'nearmiss/unknown-value-set': {
+    exit: 2,
+    meaning: 'a near miss names a value set the pack does not define',
+  },
+  'nearmiss/in-value-set': {
+    exit: 2,
+    meaning: 'a near-miss code is a code of the value set it is listed against',
+  },
   'valuesets/invalid': {
     exit: 2,
     meaning: 'a value-set declaration file has a value of the wrong type or form',

@@ -97,9 +97,25 @@ export function packChangeMessage(change: PackChange): string {
     }
     case 'value-set-display':
       return `value set ${change.valueSet ?? ''}: display text of ${plural(d.codes.length, 'code')} changed (${listSome(d.codes)})`;
+    case 'value-set-near-misses': {
+      const added = change.added ?? [];
+      const removed = change.removed ?? [];
+      const parts = [
+        ...(added.length > 0 ? [`${nearMisses(added.length)} added (${listSome(added)})`] : []),
+        ...(removed.length > 0
+          ? [`${nearMisses(removed.length)} removed (${listSome(removed)})`]
+          : []),
+        ...(d.reasons.length > 0 ? [`reason or source of ${listSome(d.reasons)} changed`] : []),
+      ];
+      return `value set ${change.valueSet ?? ''}: ${parts.join(', ')} (decoy codes the generator draws; no outcome changes)`;
+    }
     case 'clause':
       return clauseChangeText(d);
   }
+}
+
+function nearMisses(n: number): string {
+  return `${String(n)} near miss${n === 1 ? '' : 'es'}`;
 }
 
 function packFieldText(field: string, from: unknown, to: unknown): string {

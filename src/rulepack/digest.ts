@@ -15,7 +15,8 @@ import { removeEntries } from './packYamlText.ts';
  * when the files no longer match, and names the files that changed.
  *
  * The recipe (so any tool can reproduce it):
- * 1. Every pack file (pack.yaml, definitions/*.yaml, measures/*.yaml, valuesets/*.csv and *.yaml) is read as
+ * 1. Every pack file (pack.yaml, definitions/*.yaml, measures/*.yaml, valuesets/*.csv and *.yaml,
+ *    near-misses/*.csv) is read as
  *    UTF-8 text with a leading byte-order mark dropped and CRLF line ends turned into LF, so a
  *    checkout on Windows hashes the same as one on Linux.
  * 2. pack.yaml is hashed without its top-level `version`, `digest` and `files` entries (their

@@ -15,6 +15,7 @@ import {
   valueSetsFileSchema,
 } from './schema.ts';
 import type { DefinitionsFile, MeasureFile, PackFile } from './schema.ts';
+import { readNearMisses } from './nearMisses.ts';
 import { normalizeCode } from './valueSet.ts';
 import type { ValueSet } from './valueSet.ts';
 
@@ -31,7 +32,7 @@ export interface PackSource {
 }
 
 /**
- * Reads `pack.yaml`, `definitions/*.yaml`, `measures/*.yaml`, `valuesets/*.csv` and the value sets
+ * Reads `pack.yaml`, `definitions/*.yaml`, `measures/*.yaml`, `valuesets/*.csv`, `near-misses/*.csv` and the value sets
  * declared by OID in `valuesets/*.yaml` (without codes: see `expandOidValueSets`) from a pack
  * folder and validates each against its schema. All problems in all files are reported together.
  */
@@ -157,6 +158,16 @@ export function loadPackSource(dir: string): Result<PackSource> {
         size: 0,
       });
     });
+  }
+
+  // Decoys live apart from valuesets/*.csv: an implementation that loads every value-set CSV
+  // (as the contract invites) must never load a near miss as a code.
+  for (const path of listed('near-misses', ['.csv'])) {
+    const text = readText(path);
+    if (text === undefined) continue;
+    const records = valueSetRecords(display(path), text);
+    if (records.ok) problems.push(...readNearMisses(display(path), records.value, valueSets));
+    else problems.push(...records.problems);
   }
 
   if (problems.length > 0 || !packResult?.ok || !packDoc) return { ok: false, problems };

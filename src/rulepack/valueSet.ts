@@ -15,6 +15,23 @@ export interface ValueSet {
   /** Display text by `system|normalized code`, for explanations. */
   readonly display: ReadonlyMap<string, string>;
   readonly size: number;
+  /**
+   * Codes that look as if they belong and do not (`near-misses/*.csv`), each with why: the
+   * generator puts them where the value set's codes go. Absent when the pack lists none.
+   */
+  readonly nearMisses?: readonly NearMissCode[];
+}
+
+/** A decoy code of a value set, as the pack lists it. */
+export interface NearMissCode {
+  readonly system: CodeSystem;
+  /** Normalized as the value set's codes are. */
+  readonly code: string;
+  readonly reason: string;
+  /** A public page that names the code, when its identity is a public fact. */
+  readonly source?: string;
+  readonly file: string;
+  readonly line: number;
 }
 
 /** Where a value set by OID is declared, and whether its codes were read from a bundle. */

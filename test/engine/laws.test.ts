@@ -28,7 +28,7 @@ import { everyShippedMeasure } from '../support/shippedPacks.ts';
 /** Cases per law and measure: modest, the laws run for every shipped measure. */
 const RUNS = { numRuns: 50 };
 /** Members sampled per measure to show the laws are not vacuous. */
-const REACH_SAMPLES = 150;
+const REACH_SAMPLES = 300;
 
 function membersFor(measure: CompiledMeasure): fc.Arbitrary<Member> {
   const boundaries = measureBoundaries(measure);

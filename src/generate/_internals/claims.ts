@@ -5,7 +5,18 @@ import { SETTINGS } from '../../model/member.ts';
 import type { Claim, Code, Setting } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
 import { oneOrMore, pick, preferFirst, sometimes } from './choice.ts';
-import { allCodes, decoyCodes, noiseCodes, settingFor, withDot } from './codes.ts';
+import {
+  allCodes,
+  codeForm,
+  codeInForm,
+  decoyCodes,
+  inForm,
+  listedNearMisses,
+  madeUpNearMisses,
+  noiseCodes,
+  settingFor,
+  withDot,
+} from './codes.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
 /** A claim before it gets its id (ids are given by position, so they stay unique). */
@@ -20,12 +31,13 @@ const MODIFIERS: readonly string[] = ['LT', 'RT', '50', '25', '59'];
 /**
  * Modifiers for the matching code of a claim aimed at a clause that requires some: one it asks
  * for (the first, where shrinking goes), none, another one (RT for an LT clause, LT or RT for a
- * bilateral 50), or one it asks for beside another (LT and RT on one code).
+ * bilateral 50), or one it asks for beside another (LT and RT on one code). Each is written in
+ * any form the contract calls equal (`lt`, ` LT`), mostly as the clause lists it.
  */
 export function modifiersFor(required: readonly string[]): Arbitrary<string[] | undefined> {
-  const own = fc.constantFrom(...required);
+  const own = fc.tuple(fc.constantFrom(...required), codeForm).map(([m, f]) => inForm(m, f));
   const others = MODIFIERS.filter((m) => !required.includes(m));
-  const other = pick(others) ?? fc.constant('XX');
+  const other = fc.tuple(pick(others) ?? fc.constant('XX'), codeForm).map(([m, f]) => inForm(m, f));
   return fc.oneof(
     { withCrossShrink: true },
     { arbitrary: own.map((m) => [m]), weight: 6 },
@@ -36,8 +48,9 @@ export function modifiersFor(required: readonly string[]): Arbitrary<string[] | 
 }
 
 /**
- * Claims aimed at event clause `e`: one code of its value sets (or a near miss, or another
- * clause's code), on one to a few dates drawn from the window's edges (so equal and distinct
+ * Claims aimed at event clause `e`: one code of its value sets (or a near miss the pack lists, a
+ * made-up one, or another clause's code), written in any form the contract calls equal (lower
+ * case, surrounding spaces, ICD-10 with or without its dot), on one to a few dates drawn from the window's edges (so equal and distinct
  * dates both come up, for `minDistinctDates`), in an accepted or an excluded setting, sometimes
  * with a second code. A clause that requires modifiers gets claims whose code carries one of
  * them, another one or none; a clause that reads only the setting gets everyday codes in its
@@ -51,13 +64,22 @@ export function aimedClaims(
   if (e.settingsOnly) return settingClaims(b, e);
   if (e.codes.length === 0) return undefined;
   const own = fc.constantFrom(...e.codes);
-  const code =
-    preferFirst<Code>([own, 6], [pick(e.nearMisses), 1], [pick(decoyCodes(b, e)), 1]) ?? own;
+  const code: Arbitrary<Code> =
+    preferFirst<Code>(
+      [own, 6],
+      [pick(listedNearMisses(e)), 1],
+      [pick(madeUpNearMisses(e)), 1],
+      [pick(decoyCodes(b, e)), 1],
+    ) ?? own;
   const second = preferFirst<Code>([pick(noiseCodes(b)), 1], [pick(decoyCodes(b, e)), 1]);
   return fc
     .record({
       code,
+      // Now and then another code on the later dates (a listed code beside a near miss), so a
+      // clause that needs two dates meets one date of each.
+      later: e.minDistinctDates > 1 ? sometimes(code, 0.3) : fc.constant(undefined),
       dotted: fc.boolean(),
+      form: codeForm,
       modifiers: e.modifiers ? modifiersFor(e.modifiers) : fc.constant(undefined),
       dates: claimDates(e),
       setting: settingFor(e),
@@ -65,16 +87,25 @@ export function aimedClaims(
       secondFirst: fc.boolean(),
       stayDays: sometimes(fc.nat(5), 0.3),
     })
-    .map(({ code: c, dotted, modifiers, dates, setting, second: s, secondFirst, stayDays }) => {
-      const main = { system: c.system, code: c.code };
-      const plain = dotted ? withDot(main) : main;
-      const primary: Code = modifiers !== undefined ? { ...plain, modifiers } : plain;
-      const codes = s === undefined ? [primary] : secondFirst ? [s, primary] : [primary, s];
-      return dates.map((date): ClaimDraft => ({
+    .map((d) => {
+      const written = (c: Code): Code => {
+        const main = { system: c.system, code: c.code };
+        const plain = codeInForm(d.dotted ? withDot(main) : main, d.form);
+        return d.modifiers !== undefined ? { ...plain, modifiers: d.modifiers } : plain;
+      };
+      const codesWith = (primary: Code): Code[] =>
+        d.second === undefined
+          ? [primary]
+          : d.secondFirst
+            ? [d.second, primary]
+            : [primary, d.second];
+      const first = codesWith(written(d.code));
+      const rest = d.later !== undefined ? codesWith(written(d.later)) : first;
+      return d.dates.map((date, i): ClaimDraft => ({
         date,
-        ...(stayDays !== undefined ? { endDate: addDays(date, stayDays) } : {}),
-        setting,
-        codes,
+        ...(d.stayDays !== undefined ? { endDate: addDays(date, d.stayDays) } : {}),
+        setting: d.setting,
+        codes: i === 0 ? first : rest,
       }));
     });
 }

@@ -3,7 +3,7 @@ import type { Arbitrary } from 'fast-check';
 import { SETTINGS } from '../../model/member.ts';
 import type { Code, CodeSystem, Setting } from '../../model/member.ts';
 import { normalizeCode } from '../../rulepack/valueSet.ts';
-import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
+import type { BoundaryCode, EventBoundary, MeasureBoundaries } from '../boundaries.ts';
 import { pick, preferFirst } from './choice.ts';
 
 /** Common codes of everyday care, used as noise; any that a value set holds are dropped. */
@@ -38,6 +38,11 @@ const DECOY_DRUGS: readonly string[] = [
   'levothyroxine',
   'metformin',
   'atorvastatin',
+  // A dual GIP/GLP-1 agonist, of the class of the GLP-1 ingredients a diabetes list names.
+  'tirzepatide',
+  // Lipid-lowering drugs that are not statins.
+  'niacin',
+  'bempedoic acid',
 ];
 
 /** The decoy drugs that no clause of the measure lists (never empty). */
@@ -75,6 +80,105 @@ export function decoyCodes(b: MeasureBoundaries, e: EventBoundary): Code[] {
 export function withDot(code: Code): Code {
   if (code.system !== 'ICD10CM' || code.code.length <= 3 || code.code.includes('.')) return code;
   return { system: code.system, code: `${code.code.slice(0, 3)}.${code.code.slice(3)}` };
+}
+
+/**
+ * How a code is written on a record, among the forms the contract calls equal: as the value set
+ * lists it (where shrinking goes), in lower or mixed case, with surrounding spaces. Each form
+ * turns up often enough that an implementation comparing codes exactly as sent is caught, and
+ * the listed form still dominates.
+ */
+export type CodeCase = 'as-listed' | 'lower' | 'mixed';
+export type CodePadding = 'none' | 'leading' | 'trailing' | 'both';
+
+export const codeCase: Arbitrary<CodeCase> = fc.oneof(
+  { withCrossShrink: true },
+  { arbitrary: fc.constant<CodeCase>('as-listed'), weight: 7 },
+  { arbitrary: fc.constant<CodeCase>('lower'), weight: 2 },
+  { arbitrary: fc.constant<CodeCase>('mixed'), weight: 1 },
+);
+
+export const codePadding: Arbitrary<CodePadding> = fc.oneof(
+  { withCrossShrink: true },
+  { arbitrary: fc.constant<CodePadding>('none'), weight: 7 },
+  { arbitrary: fc.constant<CodePadding>('leading'), weight: 1 },
+  { arbitrary: fc.constant<CodePadding>('trailing'), weight: 1 },
+  { arbitrary: fc.constant<CodePadding>('both'), weight: 1 },
+);
+
+/** A written form of a code or modifier: cased, then padded. */
+export interface CodeForm {
+  readonly case: CodeCase;
+  readonly padding: CodePadding;
+}
+
+export const codeForm: Arbitrary<CodeForm> = fc.record({ case: codeCase, padding: codePadding });
+
+/** `text` written in `form` (mixed case: every other letter lower, from the first). */
+export function inForm(text: string, form: CodeForm): string {
+  let letter = 0;
+  const cased =
+    form.case === 'lower'
+      ? text.toLowerCase()
+      : form.case === 'mixed'
+        ? text.replace(/[A-Za-z]/g, (ch) => {
+            letter += 1;
+            return letter % 2 === 1 ? ch.toLowerCase() : ch.toUpperCase();
+          })
+        : text;
+  switch (form.padding) {
+    case 'none':
+      return cased;
+    case 'leading':
+      return ` ${cased}`;
+    case 'trailing':
+      return `${cased} `;
+    case 'both':
+      return `  ${cased} `;
+  }
+}
+
+/** A code written in `form`; its system and anything else it carries stay as they are. */
+export function codeInForm(code: Code, form: CodeForm): Code {
+  return { ...code, code: inForm(code.code, form) };
+}
+
+/**
+ * A drug name in one of the letter cases the contract calls equal (as listed, Capitalized, UPPER),
+ * shrinking toward the listed one. Drug names are compared ignoring case, not trimmed.
+ */
+export function drugNameForms(drugs: readonly string[]): Arbitrary<string> | undefined {
+  const listed = pick(drugs);
+  if (!listed) return undefined;
+  const how = fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant('as-listed' as const), weight: 6 },
+    { arbitrary: fc.constant('capitalized' as const), weight: 2 },
+    { arbitrary: fc.constant('upper' as const), weight: 1 },
+  );
+  return fc
+    .tuple(listed, how)
+    .map(([d, h]) =>
+      h === 'upper'
+        ? d.toUpperCase()
+        : h === 'capitalized'
+          ? d.charAt(0).toUpperCase() + d.slice(1)
+          : d,
+    );
+}
+
+/** The near misses a pack lists for the clause's value sets (they carry a reason). */
+export function listedNearMisses(e: { readonly nearMisses: readonly BoundaryCode[] }): Code[] {
+  return e.nearMisses
+    .filter((c) => c.reason !== undefined)
+    .map((c): Code => ({ system: c.system, code: c.code }));
+}
+
+/** The near misses made up from the value sets' codes (a character dropped, another system). */
+export function madeUpNearMisses(e: { readonly nearMisses: readonly BoundaryCode[] }): Code[] {
+  return e.nearMisses
+    .filter((c) => c.reason === undefined)
+    .map((c): Code => ({ system: c.system, code: c.code }));
 }
 
 /** The settings a clause accepts (its `settings`, less its `excludeSettings`), in contract order. */

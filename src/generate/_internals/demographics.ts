@@ -8,16 +8,43 @@ import { dateBetween, yearEnd, yearStart } from './dates.ts';
 
 type Sex = Member['sex'];
 
-/** Birth dates at every age boundary (both ends of each age, Feb 29), sometimes any age 0-100. */
+/**
+ * Birth dates at every age boundary (both ends of each age, Feb 29), sometimes any age 0-100;
+ * each shrinks toward a plain date of its year or month (see `birthDateForm`).
+ */
 export function ruleAwareBirthDate(b: MeasureBoundaries): Arbitrary<string> {
   const points = [...new Set(b.ages.flatMap((a) => a.points.map((p) => p.birthDate)))];
   const anyAge = dateBetween(yearStart(b.year - 100), yearEnd(b.year));
   if (points.length === 0) return anyAge;
-  return fc.oneof(
+  const drawn = fc.oneof(
     { withCrossShrink: true },
     { arbitrary: fc.constantFrom(...points), weight: 3 },
     { arbitrary: anyAge, weight: 1 },
   );
+  return fc.tuple(drawn, birthDateForm).map(([date, form]) => inBirthDateForm(date, form));
+}
+
+/**
+ * `jan-1`: Jan 1 of the drawn date's year; `first-of-month`: the 1st of its month; `as-drawn`:
+ * the date itself. Plain forms are rare (the drawn boundary is the point), but shrinking goes
+ * there first, so a counterexample shows a plain birth date whenever the same age still
+ * disagrees (Jan 1 has the age on Dec 31 of every date of its year).
+ */
+export type BirthDateForm = 'jan-1' | 'first-of-month' | 'as-drawn';
+
+export const birthDateForm: Arbitrary<BirthDateForm> = fc.oneof(
+  { withCrossShrink: true },
+  { arbitrary: fc.constant<BirthDateForm>('jan-1'), weight: 1 },
+  { arbitrary: fc.constant<BirthDateForm>('first-of-month'), weight: 1 },
+  { arbitrary: fc.constant<BirthDateForm>('as-drawn'), weight: 38 },
+);
+
+export function inBirthDateForm(date: string, form: BirthDateForm): string {
+  return form === 'jan-1'
+    ? `${date.slice(0, 4)}-01-01`
+    : form === 'first-of-month'
+      ? `${date.slice(0, 7)}-01`
+      : date;
 }
 
 /** Birth dates uniform over 1930..2010. */

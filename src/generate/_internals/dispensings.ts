@@ -3,7 +3,7 @@ import type { Arbitrary } from 'fast-check';
 import { addDays, addMonths } from '../../model/calendarDate.ts';
 import type { Code, Dispensing } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
-import { decoyDrugs } from './codes.ts';
+import { codeForm, codeInForm, decoyDrugs, drugNameForms, listedNearMisses } from './codes.ts';
 import { oneOrMore, pick, preferFirst } from './choice.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
@@ -34,8 +34,9 @@ const daysSupply = fc.oneof(
 );
 
 /**
- * One or two dispensings aimed at event clause `e`: a listed drug (also in another letter case)
- * or a decoy drug, a value-set drug code when there is one, at the window's edges. Undefined when
+ * One or two dispensings aimed at event clause `e`: a listed drug (in any letter case) or a decoy
+ * drug, a value-set drug code (in any form the contract calls equal) or a near miss the pack
+ * lists when there is one, at the window's edges. Undefined when
  * the clause reads no dispensings or names no drug.
  */
 export function aimedDispensings(
@@ -48,15 +49,20 @@ export function aimedDispensings(
 }
 
 function aimedDispensing(b: MeasureBoundaries, e: EventBoundary): Arbitrary<Dispensing> {
-  const upper = e.drugs.map((d) => d.charAt(0).toUpperCase() + d.slice(1));
   const decoys = decoyDrugs(b);
   const drug =
-    preferFirst<string>([pick(e.drugs), 4], [pick(upper), 1], [pick(decoys), 1]) ??
+    preferFirst<string>([drugNameForms(e.drugs), 5], [pick(decoys), 1]) ??
     fc.constantFrom(...decoys);
   const ownCode = pick(
     e.codes.filter(isDrugCode).map((c): Code => ({ system: c.system, code: c.code })),
   );
-  const code = preferFirst<Code>([ownCode, 3], [randomNdc, 1]) ?? randomNdc;
+  const written = ownCode && fc.tuple(ownCode, codeForm).map(([c, f]) => codeInForm(c, f));
+  const code =
+    preferFirst<Code>(
+      [written, 3],
+      [pick(listedNearMisses(e).filter(isDrugCode)), 1],
+      [randomNdc, 1],
+    ) ?? randomNdc;
   const to = e.window.to;
   const from = e.window.from ?? addMonths(to, -120);
   return fc

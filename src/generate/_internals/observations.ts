@@ -4,7 +4,7 @@ import { addDays, addMonths } from '../../model/calendarDate.ts';
 import { SETTINGS } from '../../model/member.ts';
 import type { Code, Observation, Setting } from '../../model/member.ts';
 import type { EventBoundary, MeasureBoundaries } from '../boundaries.ts';
-import { allCodes, noiseCodes, settingFor } from './codes.ts';
+import { allCodes, codePadding, inForm, noiseCodes, settingFor } from './codes.ts';
 import { oneOrMore, pick, preferFirst } from './choice.ts';
 import { dateBetween, dateNear, yearEnd, yearStart } from './dates.ts';
 
@@ -31,6 +31,8 @@ function aimedObservation(e: EventBoundary): Arbitrary<Observation> {
   return fc
     .record({
       code,
+      // LOINC codes have no letters to case: the form that matters is surrounding spaces.
+      padding: codePadding,
       date: dateNear(
         e.edges.map((p) => p.date),
         addDays(from, -SLACK_DAYS),
@@ -39,7 +41,9 @@ function aimedObservation(e: EventBoundary): Arbitrary<Observation> {
       setting: fc.option(settingFor(e), { nil: undefined }),
       value: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
     })
-    .map(({ code: c, date, setting, value }) => build(c, date, setting, value));
+    .map(({ code: c, padding, date, setting, value }) =>
+      build({ ...c, code: inForm(c.code, { case: 'as-listed', padding }) }, date, setting, value),
+    );
 }
 
 function build(

@@ -43,7 +43,8 @@ export type ChangeKind =
   | 'value-set-removed'
   | 'codes'
   | 'oid'
-  | 'display';
+  | 'display'
+  | 'near-misses';
 
 /**
  * One difference between two packs, as data: the fields a program reads, and `detail`, what a
@@ -107,6 +108,7 @@ export type ChangeDetail =
   | ValueSetCodesDetail
   | ValueSetDisplayDetail
   | ValueSetOidDetail
+  | ValueSetNearMissesDetail
   | ClauseDetail;
 
 /** A plain field of pack.yaml. A missing digest is a draft. */
@@ -232,6 +234,15 @@ export interface ValueSetOidDetail {
 export interface ValueSetDisplayDetail {
   readonly of: 'value-set-display';
   readonly codes: readonly string[];
+}
+
+/**
+ * The near misses (decoy codes) listed for a value set changed: they steer generation, never who
+ * is counted. `added`/`removed` of the change hold `SYSTEM code`; `reasons` the changed reasons.
+ */
+export interface ValueSetNearMissesDetail {
+  readonly of: 'value-set-near-misses';
+  readonly reasons: readonly string[];
 }
 
 /** Where a clause change happened: in a measure, or in a shared definition and who uses it. */

@@ -15,6 +15,40 @@ function codesOf(vs: ValueSet): Map<string, string> {
   return new Map(sortedList([...out.keys()]).map((k) => [k, out.get(k) ?? '']));
 }
 
+/** The near misses of a value set as `SYSTEM code`, sorted, with their reason and source. */
+function nearMissesOf(vs: ValueSet | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of vs?.nearMisses ?? [])
+    out.set(`${m.system} ${m.code}`, `${m.reason}|${m.source ?? ''}`);
+  return new Map(sortedList([...out.keys()]).map((k) => [k, out.get(k) ?? '']));
+}
+
+/** Near misses added, removed or given another reason or source: a minor change. */
+function nearMissChange(
+  name: string,
+  file: string,
+  before: ValueSet | undefined,
+  after: ValueSet | undefined,
+): PackChange | undefined {
+  const x = nearMissesOf(before);
+  const y = nearMissesOf(after);
+  const added = [...y.keys()].filter((c) => !x.has(c));
+  const removed = [...x.keys()].filter((c) => !y.has(c));
+  const reasons = [...y.entries()]
+    .filter(([code, why]) => x.has(code) && x.get(code) !== why)
+    .map(([code]) => code);
+  if (added.length === 0 && removed.length === 0 && reasons.length === 0) return undefined;
+  return {
+    kind: 'near-misses',
+    level: 'minor',
+    valueSet: name,
+    file,
+    added,
+    removed,
+    detail: { of: 'value-set-near-misses', reasons },
+  };
+}
+
 /**
  * Value sets matched by name: codes added and removed, display texts changed. A change counts
  * when a clause of either pack names the value set; one no clause uses changes no outcome.
@@ -31,6 +65,9 @@ export function valueSetChanges(ctx: DiffContext): PackChange[] {
       ctx.newUsage.valueSetUsers.get(name) ?? [],
     );
     const level: ChangeLevel = users.length > 0 ? 'semantic' : 'minor';
+    const where = after ?? before;
+    const decoys =
+      where && nearMissChange(name, packFile(after ? ctx.new : ctx.old, where.file), before, after);
     if (before && after) {
       if (before.oid?.oid !== after.oid?.oid) {
         // Another OID is another list of codes: it changes who is counted when a clause uses it.
@@ -106,6 +143,7 @@ export function valueSetChanges(ctx: DiffContext): PackChange[] {
         },
       });
     }
+    if (decoys) out.push(decoys);
   }
   return out;
 }
