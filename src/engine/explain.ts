@@ -1,4 +1,5 @@
 import type { ClauseKindName, CompiledWindow } from '../rulepack/compiled.ts';
+import { describeRange } from './_internals/valueRange.ts';
 import { traceRoots } from './trace.ts';
 import type {
   AfterEvidence,
@@ -141,15 +142,16 @@ const DESCRIBE = {
       return [`no reading in ${formatWindow(e.window)}${after}`, ...misses].join('; ');
     }
     const values = e.readings
-      .map(
-        (r) =>
-          `${r.valueSet} ${
-            r.value !== undefined
-              ? String(r.value)
-              : r.valueCode !== undefined
-                ? formatCode(r.valueCode)
-                : '(no value)'
-          }`,
+      .map((r) =>
+        r.range !== undefined
+          ? `${r.valueSet} ${describeRange(r.range)} (${r.code !== undefined ? `${formatCode(r.code)} ` : ''}on claim ${r.claim ?? '?'})`
+          : `${r.valueSet} ${
+              r.value !== undefined
+                ? String(r.value)
+                : r.valueCode !== undefined
+                  ? formatCode(r.valueCode)
+                  : '(no value)'
+            }`,
       )
       .join(', ');
     const tests = e.tests.map(describeReadingTest).join('; ');
@@ -214,7 +216,12 @@ function describeReadingTest(t: ReadingTestEvidence): string {
     const code = t.valueCode !== undefined ? formatCode(t.valueCode) : 'missing';
     return `${name} ${code} in ${t.valueIn.join(', ')}${answer}`;
   }
-  const value = t.value !== undefined ? String(t.value) : 'missing';
+  const value =
+    t.value !== undefined
+      ? String(t.value)
+      : t.range !== undefined
+        ? describeRange(t.range)
+        : 'missing';
   const comparator = t.comparator !== undefined ? COMPARATOR_TEXT[t.comparator] : '?';
   return `${name} ${value} ${comparator} ${String(t.threshold ?? '?')}${answer}`;
 }

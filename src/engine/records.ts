@@ -11,7 +11,13 @@ import type {
   Order,
   Setting,
 } from '../model/member.ts';
-import type { CompiledWindow, OnOrAfter, RecordFilters } from '../rulepack/compiled.ts';
+import type {
+  ClaimResult,
+  CompiledWindow,
+  OnOrAfter,
+  RecordFilters,
+  ValueRange,
+} from '../rulepack/compiled.ts';
 import type { ByMode } from '../rulepack/schema.ts';
 import { valueSetHas } from '../rulepack/valueSet.ts';
 import type { ValueSet } from '../rulepack/valueSet.ts';
@@ -367,6 +373,53 @@ export function claimsWithCodes(
         end,
         facts,
       });
+  }
+  return out;
+}
+
+/**
+ * A claim code that reports a result (a CPT II code): a reading of `valueSet` (the name of the
+ * reading's value set it reads) whose value lies in `range`.
+ */
+export interface ClaimReading {
+  readonly claim: Claim;
+  readonly code: Code;
+  readonly valueSet: string;
+  readonly range: ValueRange;
+}
+
+/**
+ * Claims with a code of one of the claim results: one candidate per such code (a claim may report
+ * a systolic and a diastolic result). Modifiers are not looked at.
+ */
+export function claimReadingsOf(
+  member: Member,
+  results: readonly ClaimResult[],
+): RecordCandidate<ClaimReading>[] {
+  const out: RecordCandidate<ClaimReading>[] = [];
+  for (const c of member.claims) {
+    const { ref: more, facts, end } = claimFacts(c);
+    for (const code of c.codes) {
+      if (code.role !== undefined) continue;
+      const result = results.find((r) => valueSetHas(r.valueSet, code.system, code.code));
+      if (result === undefined) continue;
+      out.push({
+        ref: {
+          record: 'claim',
+          id: c.id,
+          date: c.date,
+          ...more,
+          setting: c.setting,
+          system: code.system,
+          code: code.code,
+          valueSet: result.valueSet.name,
+        },
+        setting: c.setting,
+        source: { claim: c, code, valueSet: result.reads.name, range: result.range },
+        end,
+        facts,
+      });
+    }
   }
   return out;
 }

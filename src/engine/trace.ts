@@ -2,7 +2,12 @@ import type { IsoDate } from '../model/calendarDate.ts';
 import type { Outcome } from '../model/outcome.ts';
 import type { ProductLine } from '../model/member.ts';
 import type { RootPopulation } from '../rulepack/clauseTree.ts';
-import type { ClauseKindName, CompiledWindow, GapAllowance } from '../rulepack/compiled.ts';
+import type {
+  ClauseKindName,
+  CompiledWindow,
+  GapAllowance,
+  ValueRange,
+} from '../rulepack/compiled.ts';
 
 /**
  * The reference's explanation: one node per clause, with its result and the evidence that
@@ -43,6 +48,11 @@ export interface AfterEvidence {
 export interface ReadingValue {
   readonly valueSet: string;
   readonly value?: number;
+  /** A result reported by a claim code: the values it means. */
+  readonly range?: ValueRange;
+  /** The claim and code that reported `range`. */
+  readonly claim?: string;
+  readonly code?: CodeRef;
   readonly unit?: string;
   /** A coded result. */
   readonly valueCode?: CodeRef;
@@ -65,6 +75,8 @@ export interface ReadingTestEvidence {
   readonly valueIn?: readonly string[];
   /** The value the test used (lowest or highest of the day); undefined when missing. */
   readonly value?: number;
+  /** What the test used when a claim's range left the lowest (or highest) value open. */
+  readonly range?: ValueRange;
   /** The coded result the test used (one in `valueIn` if any). */
   readonly valueCode?: CodeRef;
   /** Set when some reading of that date had no value and the test took its `ifAnyMissing`. */

@@ -11,6 +11,7 @@ import type {
   CompiledMeasure,
   CompiledWindow,
   EnrollmentSegment,
+  ValueRange,
 } from '../rulepack/compiled.ts';
 import { isThresholdTest, requestLines } from '../rulepack/compiled.ts';
 import { valueSetHas } from '../rulepack/valueSet.ts';
@@ -207,6 +208,14 @@ export interface ReadingBoundary {
   readonly onOrAfter?: OnOrAfterBoundary;
   /** What the clause reads of an observation besides code, date, setting and value; absent for HEDIS. */
   readonly clinical?: ReadingClinicalAims;
+  /** Claim codes that report a result (CPT II), one entry per code; absent when the clause has none. */
+  readonly claimResults?: readonly ClaimResultAim[];
+}
+
+/** A claim code that reports a reading of `reads` with the values of `range`. */
+export interface ClaimResultAim extends BoundaryCode {
+  readonly reads: string;
+  readonly range: ValueRange;
 }
 
 export interface ReadingClinicalAims {
@@ -409,6 +418,7 @@ const USES = {
   reading: (clause) => (into) => {
     for (const vs of clause.valueSets) into.valueSets.set(vs.name, vs);
     for (const t of clause.tests) for (const vs of t.valueIn ?? []) into.valueSets.set(vs.name, vs);
+    for (const c of clause.claimResults ?? []) into.valueSets.set(c.valueSet.name, c.valueSet);
     for (const s of clause.settings ?? []) into.settings.add(s);
     for (const s of clause.excludeSettings ?? []) into.settings.add(s);
   },
@@ -521,6 +531,18 @@ const AIMS = {
       ifNone: clause.ifNone,
       ...(clause.onOrAfter ? { onOrAfter: onOrAfterOf(clause.onOrAfter) } : {}),
       ...readingClinicalOf(clause),
+      ...(clause.claimResults
+        ? {
+            claimResults: clause.claimResults.flatMap((c) =>
+              codesOf(c.valueSet).map((code) => ({
+                ...code,
+                valueSet: c.valueSet.name,
+                reads: c.reads.name,
+                range: c.range,
+              })),
+            ),
+          }
+        : {}),
     });
   },
   coverage: (clause) => (into, scope) => {

@@ -567,6 +567,7 @@ const VALUE_SET_USES = {
     read: (c) => [
       ...c.valueSets,
       ...c.tests.flatMap((t) => [...(t.valueSet ? [t.valueSet] : []), ...(t.valueIn ?? [])]),
+      ...(c.claimResults ?? []).map((r) => r.valueSet),
     ],
     replace: (c, swap) => ({
       ...c,
@@ -577,6 +578,15 @@ const VALUE_SET_USES = {
           ? { ...t, ...own }
           : { ...t, ...own, valueIn: t.valueIn.map(swap) };
       }),
+      ...(c.claimResults
+        ? {
+            claimResults: c.claimResults.map((r) => ({
+              ...r,
+              valueSet: swap(r.valueSet),
+              reads: swap(r.reads),
+            })),
+          }
+        : {}),
     }),
   },
   coverage: {

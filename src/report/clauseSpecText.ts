@@ -17,6 +17,8 @@ export interface WindowSpec {
 export type AllowanceSpec = Spec<'enrollment'>['allowance'];
 export type OnOrAfterSpec = NonNullable<Spec<'event'>['onOrAfter']>;
 export type ReadingTestSpec = Spec<'reading'>['require'][number];
+/** A claim code that reports a reading's result, as written. */
+export type ClaimResultSpec = NonNullable<Spec<'reading'>['claimResults']>[number];
 
 /** `MY-9-01-01..MY-12-31`, or `any time through MY-12-31` when there is no start. */
 export function describeWindow(w: WindowSpec): string {
@@ -85,6 +87,17 @@ export function describeReadingTest(t: ReadingTestSpec): string {
 }
 
 const passesText = (v: boolean): string => (v ? 'passes' : 'fails');
+
+/** `Systolic Blood Pressure >= 130 and < 140`: what a claim result's codes report. */
+export function describeClaimResult(c: ClaimResultSpec): string {
+  const bounds = [
+    ...(c.atLeast !== undefined ? [`>= ${c.atLeast}`] : []),
+    ...(c.above !== undefined ? [`> ${c.above}`] : []),
+    ...(c.below !== undefined ? [`< ${c.below}`] : []),
+    ...(c.atMost !== undefined ? [`<= ${c.atMost}`] : []),
+  ];
+  return `${c.reads} ${bounds.join(' and ')}`;
+}
 
 /** How a clause's `by` meets its window, in words. */
 export function describeBy(by: string): string {
@@ -156,6 +169,11 @@ function readingFilters(r: Spec<'reading'>): string {
     ...(r.categories ? [`category ${r.categories.join(' or ')}`] : []),
     ...(r.by === 'end' ? ['read on its end date'] : []),
     ...(r.mostRecentDate === 'all' ? ['on the latest date with every test’s reading'] : []),
+    ...(r.claimResults
+      ? [
+          `claim results ${r.claimResults.map((c) => `${c.valueSet} (${describeClaimResult(c)})`).join(', ')}`,
+        ]
+      : []),
   ];
   return parts.map((p) => `, ${p}`).join('');
 }

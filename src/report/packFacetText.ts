@@ -13,6 +13,7 @@ import {
   describeAge,
   describeAllowance,
   describeBy,
+  describeClaimResult,
   describeDoNotPerform,
   describeOnOrAfter,
   describeReadingTest,
@@ -136,6 +137,11 @@ const KEYED_TEXT = {
     phrase: (l, line) => `${line ?? 'any'} gap allowance of ${l}`,
     render: describeAllowance,
     none: 'the same as the other product lines',
+  },
+  claimResults: {
+    phrase: (l, key) => `claim result ${key ?? '?'} of ${l}`,
+    render: describeClaimResult,
+    none: 'none',
   },
 } satisfies { readonly [N in KeyedFacetName]: KeyedText<KeyedFacetValues[N]> };
 

@@ -155,6 +155,8 @@ export type CompiledClause =
       readonly by?: 'start' | 'end';
       /** `all`: the most recent date with a reading of every test's value set; undefined: `any`. */
       readonly mostRecentDate?: 'any' | 'all';
+      /** Claim codes that report a result as a range; undefined: readings are observations only. */
+      readonly claimResults?: readonly ClaimResult[];
     })
   | (ClauseCommon & {
       readonly kind: 'coverage';
@@ -174,6 +176,24 @@ export interface OnOrAfter {
 }
 
 export type Comparator = 'below' | 'atMost' | 'above' | 'atLeast';
+
+/**
+ * The values a result may have: at most one lower bound (`atLeast` or `above`) and one upper
+ * bound (`below` or `atMost`); a bound left out is open. A single value v is `{ atLeast: v, atMost: v }`.
+ */
+export interface ValueRange {
+  readonly atLeast?: number;
+  readonly above?: number;
+  readonly below?: number;
+  readonly atMost?: number;
+}
+
+/** A claim code that reports a result: a reading of `reads` with the values of `range`. */
+export interface ClaimResult {
+  readonly valueSet: ValueSet;
+  readonly reads: ValueSet;
+  readonly range: ValueRange;
+}
 
 /**
  * A test on the readings of the most recent date: a threshold on the numeric value, or (with

@@ -298,6 +298,43 @@ const oneComparator = (
   (['below', 'atMost', 'above', 'atLeast', 'valueIn'] as const).filter((k) => t[k] !== undefined)
     .length === 1;
 
+/**
+ * The values a claim code means, as bounds: at most one lower (`atLeast`, `above`) and one upper
+ * (`below`, `atMost`) bound, at least one of them. CPT II 3075F, say, is `{ atLeast: 130, below: 140 }`.
+ */
+export const valueRangeFields = {
+  atLeast: z.number().optional().describe('The values are >= this.'),
+  above: z.number().optional().describe('The values are > this.'),
+  below: z.number().optional().describe('The values are < this.'),
+  atMost: z.number().optional().describe('The values are <= this.'),
+};
+
+export const claimResultSchema = z
+  .strictObject({
+    valueSet: z
+      .string()
+      .min(1)
+      .describe('Claim codes that report a result (e.g. CPT II 3075F, systolic 130-139).'),
+    reads: z
+      .string()
+      .min(1)
+      .describe(
+        "Which of the reading's valueSets the result is a value of (e.g. Systolic Blood Pressure).",
+      ),
+    ...valueRangeFields,
+  })
+  .refine(
+    (r) =>
+      (r.atLeast === undefined || r.above === undefined) &&
+      (r.below === undefined || r.atMost === undefined) &&
+      [r.atLeast, r.above, r.below, r.atMost].some((b) => b !== undefined),
+    {
+      message:
+        'a claim result needs at most one of atLeast, above and at most one of below, atMost (at least one bound)',
+    },
+  )
+  .describe('A claim code that reports a result as a range of values, counted as a reading.');
+
 export const readingSchema = z
   .strictObject({
     valueSets: z
@@ -363,6 +400,13 @@ export const readingSchema = z
       .min(1)
       .describe('Tests on the values of the most recent date; all must pass.'),
     ifNone: z.boolean().default(false).describe('Result when there is no reading at all.'),
+    claimResults: z
+      .array(claimResultSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Claim codes that report a result (CPT Category II): each counts as a reading of `reads` on the claim date, with the range of values its codes mean; a range passes a test only if every value in it does.',
+      ),
   })
   .describe(
     'The most recent observation date in a window, and tests on the values taken that day.',

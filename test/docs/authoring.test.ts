@@ -66,6 +66,7 @@ describe('docs/authoring.md examples', () => {
       'mostRecentDate: all',
       'ifAnyMissing:',
       'valueIn:',
+      'claimResults:',
     ]) {
       expect(text, kind).toContain(kind);
     }

@@ -112,7 +112,14 @@ const WRONG: readonly {
       const reading = evidenceOf(finding.reference.trace, 'cbp-bp-controlled', 'reading');
       const latest = reading.date ?? '';
       expect(latest, 'most recent reading date').not.toBe('');
-      const earlier = finding.member.observations.filter((o) => o.date < latest);
+      // Observations, or claims with a CPT II blood pressure code, dated before it.
+      const cptII = new Set(['3074F', '3075F', '3077F', '3078F', '3079F', '3080F']);
+      const earlier = [
+        ...finding.member.observations.filter((o) => o.date < latest),
+        ...finding.member.claims.filter(
+          (c) => c.date < latest && c.codes.some((x) => cptII.has(x.code)),
+        ),
+      ];
       expect(earlier.length, `readings before ${latest}`).toBeGreaterThan(0);
     },
   },
@@ -120,7 +127,11 @@ const WRONG: readonly {
     bug: 'ed-readings-counted',
     // A reading in an acute inpatient or ED setting, which the reference left out.
     shows: (finding) => {
-      const settings = finding.member.observations.map((o) => o.setting);
+      // On an observation, or on a claim with a CPT II blood pressure code.
+      const settings = [
+        ...finding.member.observations.map((o) => o.setting),
+        ...finding.member.claims.map((c) => c.setting),
+      ];
       expect(
         settings.some((s) => s === 'ed' || s === 'inpatient-acute'),
         'settings',

@@ -294,6 +294,38 @@ const CASES: readonly BoundaryCase[] = [
     CONTROLLED,
   ),
   c('numerator-false-systolic-140', 'commercial', 'not numerator: systolic 140', NOT_CONTROLLED),
+
+  // CPT II result codes on claims are readings with their HEDIS meaning, beside observations.
+  c(
+    'numerator-true-cpt-ii-3075f-3079f-only',
+    'commercial',
+    'numerator: the only reading is CPT II 3075F (130-139) and 3079F (80-89) on a claim',
+    CONTROLLED,
+  ),
+  c(
+    'numerator-false-cpt-ii-3077f-3078f-only',
+    'commercial',
+    'not numerator: the only reading is CPT II 3077F (>= 140) and 3078F (< 80)',
+    NOT_CONTROLLED,
+  ),
+  c(
+    'numerator-true-cpt-ii-3077f-and-systolic-128-same-day',
+    'commercial',
+    'numerator: the lowest systolic of the day is an observed 128, below the 3077F range',
+    CONTROLLED,
+  ),
+  c(
+    'numerator-false-cpt-ii-systolic-only-after-controlled-reading',
+    'commercial',
+    'not numerator: the most recent date has only a systolic CPT II code (incomplete)',
+    NOT_CONTROLLED,
+  ),
+  c(
+    'numerator-false-cpt-ii-on-ed-claim-ignored-outpatient-uncontrolled',
+    'commercial',
+    'not numerator: CPT II codes on a later ED claim do not count; the outpatient 150/78 does',
+    NOT_CONTROLLED,
+  ),
   c('numerator-false-diastolic-90', 'commercial', 'not numerator: diastolic 90', NOT_CONTROLLED),
   c(
     'numerator-true-most-recent-controlled-earlier-uncontrolled',

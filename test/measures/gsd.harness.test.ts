@@ -126,11 +126,16 @@ const WRONG: readonly WrongCase[] = [
     check: (finding) => {
       const year = finding.request.year;
       const codes = new Set(['4548-4', '17855-8', '17856-6', '4549-2', '96595-4', '97506-0']);
-      const dates = new Set(
-        finding.member.observations
+      // CPT II result codes on claims are test results too.
+      const cptII = new Set(['3044F', '3051F', '3052F', '3046F']);
+      const dates = new Set([
+        ...finding.member.observations
           .filter((o) => o.date.startsWith(`${year}-`) && codes.has(o.code.code))
           .map((o) => o.date),
-      );
+        ...finding.member.claims
+          .filter((c) => c.date.startsWith(`${year}-`) && c.codes.some((x) => cptII.has(x.code)))
+          .map((c) => c.date),
+      ]);
       expect(dates.size, `test dates in ${year}`).toBeGreaterThanOrEqual(2);
     },
   },
@@ -139,8 +144,9 @@ const WRONG: readonly WrongCase[] = [
     rates: [BELOW_8, ABOVE_9],
     shows: 'two different results on the most recent date',
     check: (finding) => {
+      // A number, or the range a CPT II code on a claim reports.
       const values = reading(finding).readings.flatMap((v) =>
-        v.value !== undefined ? [v.value] : [],
+        v.value !== undefined ? [String(v.value)] : v.range ? [JSON.stringify(v.range)] : [],
       );
       expect(new Set(values).size, `results on ${reading(finding).date ?? '?'}`).toBeGreaterThan(1);
     },

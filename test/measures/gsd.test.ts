@@ -313,6 +313,32 @@ const CASES: readonly BoundaryCase[] = [
     BETWEEN,
   ),
   c('numerator-above-9-hba1c-9-1', 'commercial', 'above-9: HbA1c 9.1', ABOVE_9),
+
+  // CPT II result codes on claims are results with their HEDIS meaning, beside observations.
+  c(
+    'numerator-below-8-cpt-ii-3051f-only',
+    'commercial',
+    'below-8: the only result is CPT II 3051F (7.0 to under 8.0) on a claim',
+    BELOW_8,
+  ),
+  c(
+    'numerator-false-cpt-ii-3052f-only-is-neither-rate',
+    'commercial',
+    'neither rate: the only result is CPT II 3052F (8.0 to 9.0)',
+    BETWEEN,
+  ),
+  c(
+    'numerator-above-9-cpt-ii-3046f-after-earlier-6-5',
+    'commercial',
+    'above-9: the most recent result is CPT II 3046F (> 9.0), after an earlier 6.5',
+    ABOVE_9,
+  ),
+  c(
+    'numerator-below-8-cpt-ii-3052f-and-hba1c-7-5-same-day',
+    'commercial',
+    'below-8: the lowest of the day is the observed 7.5, below the 3052F range',
+    BELOW_8,
+  ),
   c('numerator-above-9-no-test', 'commercial', 'above-9: no test in the MY', ABOVE_9),
   c(
     'numerator-above-9-most-recent-test-has-no-result',

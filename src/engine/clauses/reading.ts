@@ -1,10 +1,16 @@
 import { isThresholdTest } from '../../rulepack/compiled.ts';
-import type { Comparator, ReadingTest } from '../../rulepack/compiled.ts';
+import type { Comparator, ReadingTest, ValueRange } from '../../rulepack/compiled.ts';
 import { compareKeys } from '../_internals/compareKeys.ts';
+import { extremeOf, pointRange, rangePasses, singleValue } from '../_internals/valueRange.ts';
 import type { ClauseEvaluator } from '../context.ts';
-import { matchRecords, observationsWithCodes, valueSetOf } from '../records.ts';
-import type { CodedObservation } from '../records.ts';
+import { claimReadingsOf, matchRecords, observationsWithCodes, valueSetOf } from '../records.ts';
+import type { ClaimReading, CodedObservation, RecordCandidate } from '../records.ts';
 import type { ReadingTestEvidence, ReadingValue } from '../trace.ts';
+
+/** A reading: an observation, or a claim code that reports a result (`claimResults`). */
+type Taken = CodedObservation | ClaimReading;
+
+const isClaim = (r: Taken): r is ClaimReading => 'claim' in r;
 
 /**
  * The most recent reading date in the window (on or after the onOrAfter date, in an allowed
@@ -15,15 +21,26 @@ import type { ReadingTestEvidence, ReadingValue } from '../trace.ts';
  * it has one). No reading date gives `ifNone`.
  *
  * The reading date of an observation is its `date`, or with `by: end` its `endDate` (its date
- * without one). With `mostRecentDate: all` the date is the most recent one on which every test's
- * value set has a reading.
+ * without one); a claim's is its date (or end date). With `mostRecentDate: all` the date is the
+ * most recent one on which every test's value set has a reading.
+ *
+ * With `claimResults`, a claim code of one of them is a reading of its value set, whose value is a
+ * range (CPT II 3075F: systolic 130 to under 140); the claim passes the same window, onOrAfter,
+ * setting and filters as an observation. The lowest (highest) value of a day is then a range too,
+ * and a test passes only when every value in it does.
  */
 export const reading: ClauseEvaluator<'reading'> = {
   readsProductLine: false,
   evaluate: (clause, ctx) => {
-    const found = matchRecords(clause, observationsWithCodes(ctx.member, clause.valueSets), ctx);
-    const dateOf = (r: CodedObservation): string =>
-      clause.by === 'end' ? (r.observation.endDate ?? r.observation.date) : r.observation.date;
+    const candidates: RecordCandidate<Taken>[] = [
+      ...observationsWithCodes(ctx.member, clause.valueSets),
+      ...(clause.claimResults ? claimReadingsOf(ctx.member, clause.claimResults) : []),
+    ];
+    const found = matchRecords(clause, candidates, ctx);
+    const dateOf = (r: Taken): string => {
+      const record = isClaim(r) ? r.claim : r.observation;
+      return clause.by === 'end' ? (record.endDate ?? record.date) : record.date;
+    };
     const counted = found.matches.map((m) => m.source);
     const dates = [...new Set(counted.map(dateOf))].sort().reverse();
     const needed = clause.tests.flatMap((t) => (t.valueSet ? [t.valueSet.name] : []));
@@ -35,21 +52,8 @@ export const reading: ClauseEvaluator<'reading'> = {
         : dates[0];
     const ofDay = counted.filter((r) => dateOf(r) === date);
     const readings: ReadingValue[] = ofDay
-      .map(({ observation: o, valueSet }) => ({
-        valueSet,
-        ...(o.value !== undefined ? { value: o.value } : {}),
-        ...(o.unit !== undefined ? { unit: o.unit } : {}),
-        ...(o.valueCode !== undefined
-          ? { valueCode: { system: o.valueCode.system, code: o.valueCode.code } }
-          : {}),
-        ...(o.setting !== undefined ? { setting: o.setting } : {}),
-      }))
-      .sort((a, b) =>
-        compareKeys(
-          [a.valueSet, sortableNumber(a.value), codeKey(a), a.unit ?? '', a.setting ?? ''],
-          [b.valueSet, sortableNumber(b.value), codeKey(b), b.unit ?? '', b.setting ?? ''],
-        ),
-      );
+      .map(readingValue)
+      .sort((a, b) => compareKeys(readingKey(a), readingKey(b)));
     const tests = clause.tests.map((t) => testOn(t, ofDay, clause.sameDay));
     return {
       result: date === undefined ? clause.ifNone : tests.every((t) => t.passed),
@@ -66,16 +70,51 @@ export const reading: ClauseEvaluator<'reading'> = {
   },
 };
 
+function readingValue(r: Taken): ReadingValue {
+  if (isClaim(r))
+    return {
+      valueSet: r.valueSet,
+      range: r.range,
+      claim: r.claim.id,
+      code: { system: r.code.system, code: r.code.code },
+      setting: r.claim.setting,
+    };
+  const o = r.observation;
+  return {
+    valueSet: r.valueSet,
+    ...(o.value !== undefined ? { value: o.value } : {}),
+    ...(o.unit !== undefined ? { unit: o.unit } : {}),
+    ...(o.valueCode !== undefined
+      ? { valueCode: { system: o.valueCode.system, code: o.valueCode.code } }
+      : {}),
+    ...(o.setting !== undefined ? { setting: o.setting } : {}),
+  };
+}
+
+/** A total order on a day's readings; observation keys first, as before claim results existed. */
+function readingKey(r: ReadingValue): string[] {
+  const base = [r.valueSet, sortableNumber(r.value), codeKey(r), r.unit ?? '', r.setting ?? ''];
+  return r.range === undefined
+    ? base
+    : [
+        ...base,
+        r.claim ?? '',
+        r.code ? `${r.code.system}|${r.code.code}` : '',
+        JSON.stringify(r.range),
+      ];
+}
+
 /** One test on the readings of the chosen day. */
 function testOn(
   t: ReadingTest,
-  ofDay: readonly CodedObservation[],
+  ofDay: readonly Taken[],
   sameDay: 'lowest' | 'highest',
 ): ReadingTestEvidence {
-  const mine = ofDay
-    .filter((r) => t.valueSet === undefined || r.valueSet === t.valueSet.name)
-    .map((r) => r.observation);
+  const ofTest = ofDay.filter((r) => t.valueSet === undefined || r.valueSet === t.valueSet.name);
+  const mine = ofTest.flatMap((r) => (isClaim(r) ? [] : [r.observation]));
+  const ranges = ofTest.flatMap((r) => (isClaim(r) ? [r.range] : []));
   const head = { ...(t.valueSet !== undefined ? { valueSet: t.valueSet.name } : {}) };
+  if (isThresholdTest(t) && ranges.length > 0) return rangeTest(t, mine, ranges, sameDay, head);
   if (isThresholdTest(t)) {
     const values = mine.flatMap((o) => (o.value !== undefined ? [o.value] : []));
     const test = { ...head, comparator: t.comparator, threshold: t.threshold };
@@ -109,6 +148,32 @@ function testOn(
     ...(shown ? { valueCode: { system: shown.system, code: shown.code } } : {}),
     passed: inSet !== undefined,
   };
+}
+
+/**
+ * A threshold test on a day that has claim results: the lowest (highest) of the numbers and
+ * ranges of the day, as a range; it passes when every value in it passes. Observations without a
+ * number are skipped, unless the test has `ifAnyMissing` (as without claim results).
+ */
+function rangeTest(
+  t: ReadingTest & { readonly comparator: Comparator; readonly threshold: number },
+  mine: readonly CodedObservation['observation'][],
+  ranges: readonly ValueRange[],
+  sameDay: 'lowest' | 'highest',
+  head: { readonly valueSet?: string },
+): ReadingTestEvidence {
+  const test = { ...head, comparator: t.comparator, threshold: t.threshold };
+  const values = mine.flatMap((o) => (o.value !== undefined ? [o.value] : []));
+  if (t.ifAnyMissing !== undefined && values.length < mine.length) {
+    const missing = mine.some((o) => o.value === undefined && o.valueCode === undefined);
+    return missing
+      ? { ...test, anyMissing: true, passed: t.ifAnyMissing }
+      : { ...test, notNumeric: true, passed: false };
+  }
+  const range = extremeOf([...values.map(pointRange), ...ranges], sameDay);
+  const value = singleValue(range);
+  const passed = rangePasses(range, t.comparator, t.threshold);
+  return value !== undefined ? { ...test, value, passed } : { ...test, range, passed };
 }
 
 const codeKeys = (c: { system: string; code: string }): string[] => [c.system, c.code];

@@ -4,7 +4,7 @@ import type { Arbitrary } from 'fast-check';
 import { addDays, addMonths } from '../../model/calendarDate.ts';
 import type { IsoDate } from '../../model/calendarDate.ts';
 import { SETTINGS } from '../../model/member.ts';
-import type { Observation, Setting } from '../../model/member.ts';
+import type { Code, Observation, Setting } from '../../model/member.ts';
 import type {
   BoundaryCode,
   MeasureBoundaries,
@@ -13,7 +13,8 @@ import type {
 } from '../boundaries.ts';
 import type { Bundle } from './bundle.ts';
 import { EMPTY, merge } from './bundle.ts';
-import { oneOrMore, pick, sometimes } from './choice.ts';
+import { oneOrMore, pick, preferFirst, sometimes } from './choice.ts';
+import type { ClaimDraft } from './claims.ts';
 import { acceptedSettings } from './codes.ts';
 import { dateNear } from './dates.ts';
 import { clinicalReading, readingsOn } from './clinical.ts';
@@ -164,19 +165,23 @@ export function aimedReadings(
           0.6,
         )
       : undefined;
+  const claimed = claimResultDay(r, accepted, rejected);
   const arbitrary = fc
-    .record({ when, latest: day, older, newer, decoy })
-    .map(({ when: w, latest, older: o, newer: n, decoy: d }) => {
+    .record({ when, latest: day, older, newer, decoy, claimed })
+    .map(({ when: w, latest, older: o, newer: n, decoy: d, claimed: c }) => {
       const on = readingsOn;
+      const claims: ClaimDraft[] = c
+        ? [{ date: addDays(w.date, c.ahead), setting: c.setting, codes: c.codes }]
+        : [];
       const observations = [
-        ...on(w.date, latest),
+        ...(c?.alone === true ? [] : on(w.date, latest)),
         ...(o ? on(addDays(w.date, -o.back), o.observations) : []),
         ...(n ? on(addDays(w.date, n.ahead), n.observations) : []),
         ...(d
           ? on(addDays(w.date, d.ahead), [build(withUnit(r, d.code), d.value, d.setting)])
           : []),
       ];
-      return merge([w.anchor, { ...EMPTY, observations }]);
+      return merge([w.anchor, { ...EMPTY, claims, observations }]);
     });
   if (!partial) return arbitrary;
   return fc.tuple(arbitrary, partial).map(([bundle, p]) => {
@@ -192,6 +197,46 @@ export function aimedReadings(
       { ...EMPTY, observations: readingsOn(addDays(day, p.ahead), p.observations) },
     ]);
   });
+}
+
+/**
+ * A claim with result codes (CPT II) for a reading that has `claimResults`, sometimes: one code
+ * of each value set the results read (a systolic and a diastolic code; now and then one of them
+ * is left out, an incomplete reading), on the most recent date beside its observations, instead
+ * of them (`alone`: the claim is the only result of that date), or a day before or after them.
+ * Mostly in a setting the reading accepts, sometimes in one it does not.
+ */
+function claimResultDay(
+  r: ReadingBoundary,
+  accepted: readonly Setting[],
+  rejected: readonly Setting[],
+): Arbitrary<{ ahead: number; alone: boolean; setting: Setting; codes: Code[] } | undefined> {
+  const results = r.claimResults ?? [];
+  const reads = [...new Set(results.map((c) => c.reads))];
+  const setting = preferFirst([pick(accepted), 6], [pick(rejected), 1]);
+  if (reads.length === 0 || setting === undefined) return fc.constant(undefined);
+  const codes = fc
+    .tuple(
+      ...reads.map((vs) =>
+        fc.option(
+          fc
+            .constantFrom(...results.filter((c) => c.reads === vs))
+            .map((c): Code => ({ system: c.system, code: c.code })),
+          { freq: 8, nil: undefined },
+        ),
+      ),
+    )
+    .map((list) => list.flatMap((c) => (c !== undefined ? [c] : [])))
+    .filter((list) => list.length > 0);
+  return sometimes(
+    fc.record({
+      ahead: fc.constantFrom(0, 1, -1),
+      alone: fc.boolean(),
+      setting,
+      codes,
+    }),
+    0.4,
+  );
 }
 
 /** A near-miss code with the unit of the value set it is near, as a real result would have. */

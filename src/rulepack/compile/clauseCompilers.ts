@@ -1,6 +1,7 @@
 import { PRODUCT_LINES } from '../../model/member.ts';
 import type { ProductLine } from '../../model/member.ts';
 import type {
+  ClaimResult,
   CompiledClause,
   EnrollmentSegment,
   GapAllowance,
@@ -14,6 +15,7 @@ import type { ValueSet } from '../valueSet.ts';
 import { below, dateOf, report, valueSetsNamed, windowOf } from './compileContext.ts';
 import type { ClauseSite, CommonFields } from './compileContext.ts';
 import { splitByCalendarYear } from './splitByCalendarYear.ts';
+import { suggest } from './suggest.ts';
 
 /** A written clause of kind `K`: its `K` field is present. */
 export type SpecOf<K extends ClauseKind> = ClauseSpec & {
@@ -190,6 +192,35 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
       tests.push({ ...common, comparator, threshold: t[comparator] ?? 0 });
     }
     if (tests.length !== r.require.length) return undefined;
+    const claimResults: ClaimResult[] = [];
+    for (const [i, c] of (r.claimResults ?? []).entries()) {
+      const reads = valueSets.find((v) => v.name === c.reads);
+      if (!reads) {
+        report(site, ['reading', 'claimResults', i, 'reads'], {
+          code: 'pack/unknown-value-set',
+          message: `claim result reads "${c.reads}", which is not one of this reading's valueSets`,
+          hint: `use one of: ${r.valueSets.map((n) => `"${n}"`).join(', ')}`,
+        });
+        continue;
+      }
+      const valueSet = site.cx.valueSets.get(c.valueSet);
+      if (!valueSet) {
+        report(site, ['reading', 'claimResults', i, 'valueSet'], {
+          code: 'pack/unknown-value-set',
+          message: `value set "${c.valueSet}" does not exist in this pack`,
+          hint: suggest(c.valueSet, [...site.cx.valueSets.keys()], 'valuesets/*.csv define'),
+        });
+        continue;
+      }
+      const range = {
+        ...(c.atLeast !== undefined ? { atLeast: c.atLeast } : {}),
+        ...(c.above !== undefined ? { above: c.above } : {}),
+        ...(c.below !== undefined ? { below: c.below } : {}),
+        ...(c.atMost !== undefined ? { atMost: c.atMost } : {}),
+      };
+      claimResults.push({ valueSet, reads, range });
+    }
+    if (claimResults.length !== (r.claimResults ?? []).length) return undefined;
     return {
       ...common,
       kind: 'reading',
@@ -205,6 +236,7 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
       ...(r.categories ? { categories: new Set(r.categories) } : {}),
       ...(r.by ? { by: r.by } : {}),
       ...(r.mostRecentDate ? { mostRecentDate: r.mostRecentDate } : {}),
+      ...(claimResults.length > 0 ? { claimResults } : {}),
     };
   },
   coverage: (spec, site, common) => {

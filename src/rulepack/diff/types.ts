@@ -300,6 +300,8 @@ type Spec<K extends ClauseKind> = NonNullable<ClauseSpec[K]>;
 export type AllowanceSpec = Spec<'enrollment'>['allowance'];
 export type OnOrAfterSpec = NonNullable<Spec<'event'>['onOrAfter']>;
 export type ReadingTestSpec = Spec<'reading'>['require'][number];
+/** A claim code that reports a reading's result, as written. */
+export type ClaimResultSpec = NonNullable<Spec<'reading'>['claimResults']>[number];
 
 /** A window with its dates in canonical form. */
 export interface WindowValue {
@@ -367,6 +369,8 @@ export interface KeyedFacetValues {
   readonly require: readonly ReadingTestSpec[];
   /** Gap allowances by product line. */
   readonly allowanceByProductLine: AllowanceSpec;
+  /** A reading's claim results by value set: what each reads and the range of values it means. */
+  readonly claimResults: ClaimResultSpec;
 }
 export type KeyedFacetName = keyof KeyedFacetValues;
 

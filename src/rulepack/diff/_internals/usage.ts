@@ -64,6 +64,7 @@ function valueSetUsers(pack: PackSource): Map<string, ValueSetUser[]> {
       const names = [
         ...(spec.event?.valueSets ?? []),
         ...(spec.reading?.valueSets ?? []),
+        ...(spec.reading?.claimResults ?? []).map((c) => c.valueSet),
         ...(spec.coverage?.valueSets ?? []),
       ];
       for (const name of names) {
