@@ -20,7 +20,7 @@ const NOISE: readonly Code[] = [
   { system: 'CPT', code: '85025' },
   { system: 'CPT', code: '36415' },
   { system: 'HCPCS', code: 'G0439' },
-  { system: 'CPT-CAT-II', code: '3074F' },
+  { system: 'CPT-CAT-II', code: '1036F' },
   { system: 'LOINC', code: '4548-4' },
   { system: 'LOINC', code: '8480-6' },
   { system: 'LOINC', code: '2093-3' },

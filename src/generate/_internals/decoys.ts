@@ -6,10 +6,12 @@ import type { MeasureBoundaries } from '../boundaries.ts';
 import { sometimes } from './choice.ts';
 
 /**
- * Which code of a member to swap for a near miss: the `at`-th code (counting claim codes, then
- * dispensing codes, then observation codes) that is in a value set listing near misses, and the
- * `pick`-th of that value set's near misses. Both shrink toward 0: the first such code, the first
- * near miss.
+ * Which codes of a member to swap for a near miss: each code in a value set listing near misses is
+ * swapped when a hash of `at` and the code's own record (kind, date, code) is even, for the `pick`-th
+ * of that value set's near misses. The choice depends on nothing but the code's own record, so
+ * removing another record while shrinking never moves the swap onto a code that decides (with a
+ * position instead, a decoy stayed in shrunk members: removing it moved the swap onto the one code
+ * the finding needed). Both shrink toward 0.
  */
 export interface DecoySwap {
   readonly at: number;
@@ -17,7 +19,7 @@ export interface DecoySwap {
 }
 
 /** How often a member gets one of its codes swapped for a near miss. */
-const DECOY_CHANCE = 0.08;
+const DECOY_CHANCE = 0.15;
 
 /**
  * Now and then a swap of one code for a near miss of its value set: the pack's decoys land where
@@ -42,17 +44,21 @@ export function withDecoy(
     c.role === undefined
       ? decoysOf.get(`${c.system}|${normalizeCode(c.system, c.code)}`)
       : undefined;
-  const sites: { readonly replace: (decoy: Code) => Member; readonly decoys: readonly Code[] }[] =
-    [];
+  const sites: {
+    readonly key: string;
+    readonly replace: (current: Member, decoy: Code) => Member;
+    readonly decoys: readonly Code[];
+  }[] = [];
   member.claims.forEach((claim, i) => {
     claim.codes.forEach((code, j) => {
       const list = decoys(code);
       if (list)
         sites.push({
+          key: `claim|${claim.date}|${code.system}|${code.code}`,
           decoys: list,
-          replace: (d) => ({
-            ...member,
-            claims: member.claims.map((c, k) =>
+          replace: (m, d) => ({
+            ...m,
+            claims: m.claims.map((c, k) =>
               k !== i ? c : { ...c, codes: c.codes.map((x, l) => (l !== j ? x : { ...x, ...d })) },
             ),
           }),
@@ -63,10 +69,11 @@ export function withDecoy(
     const list = decoys(dispensing.code);
     if (list)
       sites.push({
+        key: `dispensing|${dispensing.date}|${dispensing.code.system}|${dispensing.code.code}`,
         decoys: list,
-        replace: (d) => ({
-          ...member,
-          dispensings: member.dispensings.map((x, k) => (k !== i ? x : { ...x, code: d })),
+        replace: (m, d) => ({
+          ...m,
+          dispensings: m.dispensings.map((x, k) => (k !== i ? x : { ...x, code: d })),
         }),
       });
   });
@@ -74,16 +81,31 @@ export function withDecoy(
     const list = decoys(observation.code);
     if (list)
       sites.push({
+        key: `observation|${observation.date}|${observation.code.system}|${observation.code.code}`,
         decoys: list,
-        replace: (d) => ({
-          ...member,
-          observations: member.observations.map((x, k) => (k !== i ? x : { ...x, code: d })),
+        replace: (m, d) => ({
+          ...m,
+          observations: m.observations.map((x, k) => (k !== i ? x : { ...x, code: d })),
         }),
       });
   });
-  const site = sites[swap.at % Math.max(1, sites.length)];
-  const decoy = site?.decoys[swap.pick % site.decoys.length];
-  return site && decoy ? site.replace(decoy) : member;
+  let out = member;
+  for (const site of sites) {
+    if (fnv1a(`${swap.at}|${site.key}`) % 2 !== 0) continue;
+    const decoy = site.decoys[swap.pick % site.decoys.length];
+    if (decoy) out = site.replace(out, decoy);
+  }
+  return out;
+}
+
+/** 32-bit FNV-1a: a stable, well-spread hash of a short key. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 const indexes = new WeakMap<MeasureBoundaries, Map<string, Code[]>>();
