@@ -116,7 +116,7 @@ describe('the correct samples', () => {
 });
 
 describe('a shrunk counterexample for a decoy', () => {
-  it('has a plain birth date, the decoy, and the first code of the value set beside it', async () => {
+  it("has a plain birth date, the decoy, and no code but the decoy and the value set's first", async () => {
     const result = await check('GSD', 'gsd-wrong-counts-prediabetes', SEEDS[0]);
     const member = result.productLines[0]?.findings[0]?.member;
     expect(member?.birthDate).toMatch(/-01$/);
@@ -128,6 +128,8 @@ describe('a shrunk counterexample for a decoy', () => {
     const diabetes = pack.valueSets.get('Diabetes')?.codes.get('ICD10CM');
     const first = [...(diabetes ?? [])].sort()[0];
     expect(first).toBe('E1010');
-    expect(codes.filter((c) => c !== 'R7303')).toEqual([first]);
+    // A decoy swap is decided per code, so both diagnosis claims may carry it; any other code left
+    // has shrunk to the value set's first.
+    expect(codes.filter((c) => c !== 'R7303' && c !== first)).toEqual([]);
   });
 });
