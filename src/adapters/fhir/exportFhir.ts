@@ -169,6 +169,7 @@ class Exporter {
     const [id, idExt] = this.id('Encounter', c.id, 'encounter');
     if (c.kind !== 'encounter')
       extension.push({ url: EXT.claimKind, valueCode: c.kind === 'claim' ? 'claim' : 'none' });
+    if (c.endDate === undefined) extension.push({ url: EXT.noEndDate, valueBoolean: true });
     const placed = placeCodes(c.codes, ['', 'discharge-disposition', 'diagnosis']);
     const ext = [...idExt, ...extension, ...placed.roleCodes];
     const disposition = placed.at('discharge-disposition');
@@ -189,7 +190,7 @@ class Exporter {
         class: classOf(c.setting),
         ...(placed.at('').length > 0 ? { type: [{ coding: placed.at('') }] } : {}),
         subject: this.patientRef,
-        period: { start: c.date, ...(c.endDate !== undefined ? { end: c.endDate } : {}) },
+        period: { start: c.date, end: c.endDate ?? c.date },
         ...(contained.length > 0
           ? { diagnosis: contained.map((d) => ({ condition: { reference: `#${d.id}` } })) }
           : {}),

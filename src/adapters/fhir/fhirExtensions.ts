@@ -28,6 +28,12 @@ export const EXT = {
   claimKind: `${BASE}claim-kind`,
   /** On a Procedure: the claim's setting when it is not `other`. */
   setting: `${BASE}setting`,
+  /**
+   * On an Encounter: the claim has no endDate. Its period.end repeats the start, since a claim
+   * without an end date is that one day (docs/contract.md) and a FHIR period without an end has an
+   * unknown end (CQL reads it so): the import drops the end again.
+   */
+  noEndDate: `${BASE}no-end-date`,
   /** On an Encounter or Procedure: the claim's doNotPerform. */
   doNotPerform: `${BASE}do-not-perform`,
   /** On a DeviceRequest or ServiceRequest: the order's daysSupply. */

@@ -534,10 +534,11 @@ class Importer {
     }
     const claimKind = extensionValue(json, EXT.claimKind, 'valueCode');
     const doNotPerform = extensionValue(json, EXT.doNotPerform, 'valueBoolean');
+    const noEndDate = extensionValue(json, EXT.noEndDate, 'valueBoolean') === true;
     draft.claims.push({
       id: this.recordId(at.entry) ?? at.entry.id,
       date: span.start,
-      ...(span.end !== undefined ? { endDate: span.end } : {}),
+      ...(span.end !== undefined && !noEndDate ? { endDate: span.end } : {}),
       setting: this.settingOf(at.entry),
       codes: this.ordered(codes),
       ...(claimKind === 'none' ? {} : { kind: claimKind === 'claim' ? 'claim' : 'encounter' }),
