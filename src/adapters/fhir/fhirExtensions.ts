@@ -8,6 +8,11 @@ import type { ProductLine } from '../../model/member.ts';
 const BASE = 'https://measurecheck.invalid/fhir/StructureDefinition/';
 
 export const EXT = {
+  /**
+   * On a Coding: the code as the record has it, when the coding's code is its canonical FHIR form
+   * instead (trimmed, upper case, an ICD-10-CM code with its dot; `fhirCode` in exportFhir.ts).
+   */
+  recordCode: `${BASE}record-code`,
   /** On a Coding: the code system when the URI alone does not say it (`CPT-CAT-II`). */
   codeSystem: `${BASE}code-system`,
   /** On a Coding, repeated in order: one modifier of the code (CPT/HCPCS modifiers). */

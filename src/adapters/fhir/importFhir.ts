@@ -966,9 +966,10 @@ class Importer {
     );
     const noModifiers = extensionValue(coding, EXT.noModifiers, 'valueBoolean') === true;
     const finalRole = typeof ownRole === 'string' ? ownRole : role;
+    const recordCode = extensionValue(coding, EXT.recordCode, 'valueString');
     const out: Code = {
       system: named.success ? named.data : uriSystem,
-      code,
+      code: typeof recordCode === 'string' && recordCode !== '' ? recordCode : code,
       ...(modifiers.length > 0 || noModifiers ? { modifiers } : {}),
       ...(finalRole !== undefined ? { role: finalRole } : {}),
     };
