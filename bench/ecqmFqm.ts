@@ -54,8 +54,12 @@ const FOLDERS = [
 const MEASURES = ['CMS130', 'CMS125', 'CMS165', 'CMS122'];
 const IMPL = 'fixtures/implementations/ecqm-fqm-execution.mjs';
 
-const SHARED = resolve(ROOT, '../shared/conformance/ecqm-mp2025');
-const packageFolder = process.env['MEASURECHECK_ECQM_PACKAGE'] ?? SHARED;
+/** The conformance folder beside the repository (or beside its worktree folder). */
+const SHARED = [
+  resolve(ROOT, '../shared/conformance/ecqm-mp2025'),
+  resolve(ROOT, '../../shared/conformance/ecqm-mp2025'),
+].find((dir) => existsSync(dir));
+const packageFolder = process.env['MEASURECHECK_ECQM_PACKAGE'] ?? SHARED ?? '';
 if (!existsSync(packageFolder)) {
   throw new Error(`no eCQM package at ${packageFolder}: set MEASURECHECK_ECQM_PACKAGE`);
 }
@@ -144,7 +148,9 @@ for (let round = 0; round <= REPEATS; round++) {
       t.reference.push(refMs);
       t.fqm.push(fqmMs);
     }
-    progress(`  ${w.request.measure}: reference ${refMs.toFixed(0)} ms, fqm ${fqmMs.toFixed(0)} ms`);
+    progress(
+      `  ${w.request.measure}: reference ${refMs.toFixed(0)} ms, fqm ${fqmMs.toFixed(0)} ms`,
+    );
   }
 }
 
