@@ -43,7 +43,7 @@ const acceptSchema = z.array(
     implementation: z.string(),
     reference: z.string().optional(),
     reason: z.string().min(80),
-    link: z.string().url(),
+    link: z.url(),
   }),
 );
 const memberCaseSchema = z.array(
