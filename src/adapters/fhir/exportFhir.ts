@@ -169,6 +169,7 @@ class Exporter {
     const [id, idExt] = this.id('Encounter', c.id, 'encounter');
     if (c.kind !== 'encounter')
       extension.push({ url: EXT.claimKind, valueCode: c.kind === 'claim' ? 'claim' : 'none' });
+    if (c.endDate === undefined) extension.push({ url: EXT.noEndDate, valueBoolean: true });
     const placed = placeCodes(c.codes, ['', 'discharge-disposition', 'diagnosis']);
     const ext = [...idExt, ...extension, ...placed.roleCodes];
     const disposition = placed.at('discharge-disposition');
@@ -189,7 +190,7 @@ class Exporter {
         class: classOf(c.setting),
         ...(placed.at('').length > 0 ? { type: [{ coding: placed.at('') }] } : {}),
         subject: this.patientRef,
-        period: { start: c.date, ...(c.endDate !== undefined ? { end: c.endDate } : {}) },
+        period: { start: c.date, end: c.endDate ?? c.date },
         ...(contained.length > 0
           ? { diagnosis: contained.map((d) => ({ condition: { reference: `#${d.id}` } })) }
           : {}),
@@ -411,11 +412,28 @@ function coding(c: Code, withRole: boolean): Json {
     for (const m of c.modifiers) extension.push({ url: EXT.modifier, valueString: m });
   }
   if (withRole && c.role !== undefined) extension.push({ url: EXT.role, valueCode: c.role });
+  const code = fhirCode(c);
+  if (code !== c.code) extension.push({ url: EXT.recordCode, valueString: c.code });
   return {
     ...(extension.length > 0 ? { extension } : {}),
     system: uri ?? fhirUriOfCodeSystem('CPT'),
-    code: c.code,
+    code,
   };
+}
+
+/**
+ * A code as FHIR writes it. A member record's codes are compared trimmed, ignoring case and, for
+ * ICD-10, without the dot (docs/contract.md); a FHIR coding's code is compared exactly (a CQL
+ * value set test is string equality), and the code systems' own forms are upper case, with the
+ * dot after the third character of an ICD-10-CM code. So a record's `w1809xa` is written
+ * `W18.09XA`, which every FHIR engine reads as the code the record means.
+ */
+function fhirCode(c: Code): string {
+  const code = c.code.trim().toUpperCase();
+  if (c.system === 'ICD10CM' && !code.includes('.') && code.length > 3) {
+    return `${code.slice(0, 3)}.${code.slice(3)}`;
+  }
+  return code;
 }
 
 function withExtension(json: Json, ext: Json): Json {

@@ -8,6 +8,11 @@ import type { ProductLine } from '../../model/member.ts';
 const BASE = 'https://measurecheck.invalid/fhir/StructureDefinition/';
 
 export const EXT = {
+  /**
+   * On a Coding: the code as the record has it, when the coding's code is its canonical FHIR form
+   * instead (trimmed, upper case, an ICD-10-CM code with its dot; `fhirCode` in exportFhir.ts).
+   */
+  recordCode: `${BASE}record-code`,
   /** On a Coding: the code system when the URI alone does not say it (`CPT-CAT-II`). */
   codeSystem: `${BASE}code-system`,
   /** On a Coding, repeated in order: one modifier of the code (CPT/HCPCS modifiers). */
@@ -28,6 +33,12 @@ export const EXT = {
   claimKind: `${BASE}claim-kind`,
   /** On a Procedure: the claim's setting when it is not `other`. */
   setting: `${BASE}setting`,
+  /**
+   * On an Encounter: the claim has no endDate. Its period.end repeats the start, since a claim
+   * without an end date is that one day (docs/contract.md) and a FHIR period without an end has an
+   * unknown end (CQL reads it so): the import drops the end again.
+   */
+  noEndDate: `${BASE}no-end-date`,
   /** On an Encounter or Procedure: the claim's doNotPerform. */
   doNotPerform: `${BASE}do-not-perform`,
   /** On a DeviceRequest or ServiceRequest: the order's daysSupply. */

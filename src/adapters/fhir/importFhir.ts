@@ -534,10 +534,11 @@ class Importer {
     }
     const claimKind = extensionValue(json, EXT.claimKind, 'valueCode');
     const doNotPerform = extensionValue(json, EXT.doNotPerform, 'valueBoolean');
+    const noEndDate = extensionValue(json, EXT.noEndDate, 'valueBoolean') === true;
     draft.claims.push({
       id: this.recordId(at.entry) ?? at.entry.id,
       date: span.start,
-      ...(span.end !== undefined ? { endDate: span.end } : {}),
+      ...(span.end !== undefined && !noEndDate ? { endDate: span.end } : {}),
       setting: this.settingOf(at.entry),
       codes: this.ordered(codes),
       ...(claimKind === 'none' ? {} : { kind: claimKind === 'claim' ? 'claim' : 'encounter' }),
@@ -965,9 +966,10 @@ class Importer {
     );
     const noModifiers = extensionValue(coding, EXT.noModifiers, 'valueBoolean') === true;
     const finalRole = typeof ownRole === 'string' ? ownRole : role;
+    const recordCode = extensionValue(coding, EXT.recordCode, 'valueString');
     const out: Code = {
       system: named.success ? named.data : uriSystem,
-      code,
+      code: typeof recordCode === 'string' && recordCode !== '' ? recordCode : code,
       ...(modifiers.length > 0 || noModifiers ? { modifiers } : {}),
       ...(finalRole !== undefined ? { role: finalRole } : {}),
     };
