@@ -12,18 +12,19 @@ import { everyShippedMeasure } from '../support/shippedPacks.ts';
  * record fields; a change to them means a HEDIS run with a given seed no longer replays. CBP and
  * GSD moved once, on purpose, when their readings gained CPT II claim results (`claimResults`),
  * which the generator aims at; all moved once more, on purpose, when the generator learned to send
- * every equal written form of a code and the packs' near misses (decoys). Any other move is a bug.
+ * every equal written form of a code (claims, dispensings, observations and CPT II results) and the
+ * packs' near misses (decoys). Any other move is a bug.
  */
 const DIGESTS: Readonly<Record<string, string>> = {
   'rule-aware 2024 BCS-E': '1b261c542f486973',
-  'rule-aware 2024 CBP': '152422e4cd77c967',
+  'rule-aware 2024 CBP': '15ea7a8cf3e5f3c0',
   'rule-aware 2024 COL-E': '795b22fb59db6a07',
-  'rule-aware 2024 GSD': '5e63b20f5248bc39',
+  'rule-aware 2024 GSD': 'caf172ce85ac94f8',
   'rule-aware 2024 PDC-STA': 'fe59074dfe28db88',
   'rule-aware 2025 BCS-E': 'bdfaef2dfbed9ae7',
-  'rule-aware 2025 CBP': '39671e417aadbd54',
+  'rule-aware 2025 CBP': 'c9b5e31ca94c6e3e',
   'rule-aware 2025 COL-E': 'f56398d5cf937416',
-  'rule-aware 2025 GSD': '72282e4927a38b55',
+  'rule-aware 2025 GSD': '8664edc2c808bc8a',
   'rule-aware 2025 PDC-STA': '6a97d27109767487',
   'uniform 2025 COL-E': 'fe2f96c6d21f3583',
 };

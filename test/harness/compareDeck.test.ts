@@ -43,7 +43,7 @@ beforeAll(async () => {
     measure,
     productLines: measure.productLines,
     members: MEMBERS,
-    seed: 7,
+    seed: 5,
     writer,
     pool,
   });

@@ -15,7 +15,7 @@ import type { Bundle } from './bundle.ts';
 import { EMPTY, merge } from './bundle.ts';
 import { oneOrMore, pick, preferFirst, sometimes } from './choice.ts';
 import type { ClaimDraft } from './claims.ts';
-import { acceptedSettings } from './codes.ts';
+import { acceptedSettings, codeForm, inForm } from './codes.ts';
 import { dateNear } from './dates.ts';
 import { clinicalReading, readingsOn } from './clinical.ts';
 import type { ReadingDraft } from './clinical.ts';
@@ -51,7 +51,10 @@ export function aimedReadings(
       vs,
       fc
         .record({
-          code: fc.constantFrom(...r.codes.filter((c) => c.valueSet === vs)),
+          // Written in any form the contract calls equal, shrinking toward the listed one.
+          code: fc
+            .tuple(fc.constantFrom(...r.codes.filter((c) => c.valueSet === vs)), codeForm)
+            .map(([c, form]) => ({ ...c, code: inForm(c.code, form) })),
           value,
           setting,
         })
@@ -220,8 +223,8 @@ function claimResultDay(
       ...reads.map((vs) =>
         fc.option(
           fc
-            .constantFrom(...results.filter((c) => c.reads === vs))
-            .map((c): Code => ({ system: c.system, code: c.code })),
+            .tuple(fc.constantFrom(...results.filter((c) => c.reads === vs)), codeForm)
+            .map(([c, form]): Code => ({ system: c.system, code: inForm(c.code, form) })),
           { freq: 8, nil: undefined },
         ),
       ),
