@@ -124,6 +124,14 @@ describe.runIf(SHARED !== undefined)('accepted differences with fqm-execution st
       reference: c.implementation === 'out',
       implementation: c.implementation === 'in',
     };
+    // fqm-execution turns a day-precision date into a date-time in the machine's zone: east of UTC
+    // a Dec 31 day ends before the period's last millisecond (UTC), so the comparison is no longer
+    // null and fqm agrees with the reference. This difference exists only at or west of UTC.
+    const eastOfUtc = new Date('2025-12-31T12:00:00Z').getTimezoneOffset() < 0;
+    if (c.key === 'day-precision-end-on-december-31' && eastOfUtc) {
+      expect(difference).toBeUndefined();
+      return;
+    }
     expect(difference).toEqual(expected);
     // The entry's clause decides the reference's verdict on this member.
     expect(JSON.stringify(trace)).toContain(`"${c.clause}"`);
