@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PRODUCT_LINES } from '../model/member.ts';
-import type { ProductLine } from '../model/member.ts';
+import { PRODUCT_LINES, strictMemberSchema } from '../model/member.ts';
+import type { Member, ProductLine } from '../model/member.ts';
 import type { Problem, Result } from '../model/problem.ts';
 import { parseSourceText, validateDocument } from '../model/sourceDocument.ts';
 import { readTextFile } from '../model/textFile.ts';
@@ -26,6 +26,12 @@ export interface AcceptEntry {
   readonly productLines?: readonly ProductLine[];
   readonly reason: string;
   readonly link: string;
+  /**
+   * The difference's minimal member (a member record, as a finding's JSON report gives it): when
+   * a run's generated cases do not show the difference, the member is replayed, and the entry is
+   * stale only if the difference is gone on it too.
+   */
+  readonly member?: Member;
   /** Where the entry is: the file and its 1-based line. */
   readonly file: string;
   readonly line: number;
@@ -43,12 +49,13 @@ const entrySchema = z.strictObject({
   productLines: z.array(z.enum(PRODUCT_LINES)).min(1).optional(),
   reason: z.string().trim().min(1),
   link: z.string().trim().min(1),
+  member: strictMemberSchema.optional(),
 });
 
 const fileSchema = z.array(entrySchema);
 
 const HINT =
-  'each entry needs measure, population, clause, implementation (in, out or a stratum id), reason and link; optional: reference, productLines (docs/contract.md, "Accepted differences")';
+  'each entry needs measure, population, clause, implementation (in, out or a stratum id), reason and link; optional: reference, productLines, member (docs/contract.md, "Accepted differences")';
 
 /**
  * Reads and checks an accept file against the packs a run uses: the measure must be in a pack, the
@@ -118,6 +125,7 @@ export function readAcceptList(
       ...(raw.productLines !== undefined ? { productLines: raw.productLines } : {}),
       reason: raw.reason.trim(),
       link: raw.link.trim(),
+      ...(raw.member !== undefined ? { member: raw.member } : {}),
       file,
       line: at().line,
     });

@@ -117,6 +117,11 @@ export interface CheckResult {
    * a complete run: the list has rotted (remove or fix them); they fail the run.
    */
   readonly staleAccepts?: readonly AcceptEntry[];
+  /**
+   * Entries of `--accept` that matched no finding of the generated cases but whose minimal member
+   * (`member`) still shows the difference: not stale, and they do not fail the run.
+   */
+  readonly acceptsShownByMember?: readonly AcceptEntry[];
   /** The product lines the run was asked to check, reached or not. */
   readonly requestedProductLines: readonly (ProductLine | undefined)[];
   /** Set when the implementation could not be run any more; results so far are kept. */
@@ -223,7 +228,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   );
   // Stale only means something for a complete run: a run cut short may not have reached the case.
   const complete = aborted === undefined && stopped === undefined && options.path === undefined;
-  const staleAccepts = complete
+  const unmatched = complete
     ? accept.filter(
         (e) =>
           e.measure === options.measure.id &&
@@ -231,6 +236,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
           !findingGroups.some((g) => g.accepted === e),
       )
     : [];
+  // A rare difference may not be among this seed's cases: an entry with its minimal member is
+  // stale only when the member no longer shows it.
+  const staleAccepts: AcceptEntry[] = [];
+  const acceptsShownByMember: AcceptEntry[] = [];
+  for (const entry of unmatched) {
+    const shown = await shownByMember(options, entry);
+    if (shown === 'failed') {
+      aborted ??= {
+        productLine: undefined,
+        message: `the implementation failed on the minimal member of the accepted difference at ${entry.file}:${String(entry.line)}`,
+      };
+    } else (shown ? acceptsShownByMember : staleAccepts).push(entry);
+  }
   const failed = aborted !== undefined || results.some((r) => r.failedCases > 0);
   // Accepted findings do not fail the run; distinct findings not shown (past --max-findings) may
   // not be accepted ones, so they still do.
@@ -252,11 +270,56 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     productLines: lines,
     findingGroups,
     ...(staleAccepts.length > 0 ? { staleAccepts } : {}),
+    ...(acceptsShownByMember.length > 0 ? { acceptsShownByMember } : {}),
     requestedProductLines: options.productLines,
     ...(aborted ? { aborted } : {}),
     ...(stopped ? { stopped } : {}),
     exitCode: failed || noVerdict ? 3 : discrepant ? 1 : 0,
   };
+}
+
+/**
+ * Whether an accept entry's minimal member still shows its difference, on some product line the
+ * entry covers among those checked (false when the entry has no member); 'failed' when the
+ * implementation could not answer for it or the run was stopped.
+ */
+async function shownByMember(
+  options: CheckOptions,
+  entry: AcceptEntry,
+): Promise<boolean | 'failed'> {
+  if (entry.member === undefined) return false;
+  // No time budget here: the run it belongs to has completed.
+  const control = new RunControl({
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+  });
+  try {
+    for (const productLine of options.productLines.filter((l) => appliesToLine(entry, l))) {
+      const request: Request = {
+        measure: options.measure.id,
+        year: options.measure.year,
+        ...(productLine !== undefined ? { productLine } : {}),
+      };
+      const judge = new Judge(
+        options.measure,
+        request,
+        options.implementation,
+        productLine,
+        control,
+      );
+      const [verdict] = await judge.judge([{ member: entry.member, index: 0 }]);
+      if (verdict?.failure !== undefined) return 'failed';
+      const d = verdict?.difference;
+      if (d && acceptsDifference(entry, options.measure.id, productLine, d, verdict.deciding))
+        return true;
+    }
+    return false;
+  } catch (e) {
+    if (e instanceof RunStopped) return 'failed';
+    throw e;
+  } finally {
+    control.dispose();
+  }
 }
 
 async function checkProductLine(

@@ -68,12 +68,21 @@ export class ConsoleReporter implements Reporter {
         w(`\n${this.formatGroup(g, `${i + 1} of ${accepted.length}`, result)}\n`);
       });
     }
+    for (const e of result.acceptsShownByMember ?? []) {
+      w(
+        `\nACCEPTED, shown by its member ${e.file}:${e.line}: ${e.measure} ${e.population} ${e.clause} ` +
+          `(implementation ${directionText(e.implementation)}) was not among this run's cases; ` +
+          'its minimal member still shows it.\n',
+      );
+    }
     for (const e of result.staleAccepts ?? []) {
       w(
         `\nSTALE accepted difference ${e.file}:${e.line}: ${e.measure} ${e.population} ${e.clause} ` +
-          `(implementation ${directionText(e.implementation)}) matched no finding of this run. ` +
-          'Remove the entry if the difference is gone, or fix it to name the finding as reported ' +
-          '(the run is deterministic under its seed, so this is not chance).\n',
+          `(implementation ${directionText(e.implementation)}) matched no finding of this run` +
+          (e.member !== undefined
+            ? ', and its minimal member no longer shows it. Remove the entry if the difference is gone, or fix it to name the finding as reported.\n'
+            : '. Remove the entry if the difference is gone, or fix it to name the finding as reported; ' +
+              'if the difference is rare, add its minimal member (member:) so that a run that does not generate it replays the member instead.\n'),
       );
     }
     if (result.aborted) {

@@ -126,16 +126,25 @@ export function formatJUnit(result: CheckResult, replayCommand: (f: Finding) => 
     return suite(r.productLine, cases, `failures="${failures}" errors="${errors}"`, seconds);
   });
   const stale = result.staleAccepts ?? [];
-  if (stale.length > 0) {
+  const shown = result.acceptsShownByMember ?? [];
+  if (stale.length + shown.length > 0) {
     suites.push(
       suite(
         'accepted differences',
-        stale.map(
-          (e) =>
-            `    <testcase classname="${xml(name)}" name="${xml(`stale: ${e.file}:${e.line} ${e.measure} ${e.population} ${e.clause}`)}">\n` +
-            `      <failure message="${xml('the accepted difference matched no finding of this run: remove or fix the entry')}" type="stale-accept">${xml(`${e.reason}\nlink: ${e.link}`)}</failure>\n` +
-            `    </testcase>`,
-        ),
+        [
+          ...shown.map(
+            (e) =>
+              `    <testcase classname="${xml(name)}" name="${xml(`accepted, shown by its member: ${e.file}:${e.line} ${e.measure} ${e.population} ${e.clause}`)}">\n` +
+              `      <system-out>${xml(`${e.reason}\nlink: ${e.link}`)}</system-out>\n` +
+              `    </testcase>`,
+          ),
+          ...stale.map(
+            (e) =>
+              `    <testcase classname="${xml(name)}" name="${xml(`stale: ${e.file}:${e.line} ${e.measure} ${e.population} ${e.clause}`)}">\n` +
+              `      <failure message="${xml('the accepted difference matched no finding of this run: remove or fix the entry')}" type="stale-accept">${xml(`${e.reason}\nlink: ${e.link}`)}</failure>\n` +
+              `    </testcase>`,
+          ),
+        ],
         `failures="${stale.length}" errors="0"`,
       ),
     );

@@ -25,6 +25,15 @@ const ENTRY = `# reviewed: we keep the 2024 ages until our vendor moves
   link: https://example.org/tickets/1
 `;
 
+/** The entry with the minimal member of its difference: a woman of 45, enrolled from Oct 1 two years before. */
+const ENTRY_WITH_MEMBER = `${ENTRY}  member:
+    id: M1
+    birthDate: '1980-06-15'
+    sex: F
+    enrollments:
+      - { productLine: commercial, start: '2023-10-01', end: '2025-12-31', medical: true, pharmacy: true }
+`;
+
 function file(name: string, text: string): string {
   const path = join(scratch, name);
   writeFileSync(path, text);
@@ -79,7 +88,57 @@ describe('check --accept', () => {
       `STALE accepted difference ${accept}:2: BCS-E initialPopulation bcs-e-age`,
     );
     expect(run.stdout).toContain('Remove the entry if the difference is gone, or fix it');
+    expect(run.stdout).toContain('if the difference is rare, add its minimal member (member:)');
     expect(readFileSync(junit, 'utf8')).toContain('type="stale-accept"');
+  });
+
+  it('replays the minimal member of an entry the generated cases did not show: still there, not stale', async () => {
+    const accept = file('member.yaml', ENTRY_WITH_MEMBER);
+    const json = join(scratch, 'member.json');
+    // One uniform case (seed 1: a member the two agree on) does not show the difference; the entry's
+    // member does.
+    const run = await runCli([
+      ...RUN,
+      '--runs',
+      '1',
+      '--seed',
+      '1',
+      '--generator',
+      'uniform',
+      '--no-against-year',
+      '--impl',
+      AGES_2024,
+      '--accept',
+      accept,
+      '--json',
+      json,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).not.toContain('ACCEPTED 1 of 1');
+    expect(run.stdout).toContain(
+      `ACCEPTED, shown by its member ${accept}:2: BCS-E initialPopulation bcs-e-age (implementation out) was not among this run's cases; its minimal member still shows it.`,
+    );
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      acceptsShownByMember?: { line: number; member: { id: string } }[];
+    };
+    expect(report.acceptsShownByMember?.map((e) => [e.line, e.member.id])).toEqual([[2, 'M1']]);
+  });
+
+  it('an entry whose minimal member no longer shows the difference is stale', async () => {
+    const accept = file('member-gone.yaml', ENTRY_WITH_MEMBER);
+    const run = await runCli([
+      ...RUN,
+      ...FAST,
+      '--impl',
+      'fixtures/implementations/bcs-e-correct.ts',
+      '--accept',
+      accept,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `STALE accepted difference ${accept}:2: BCS-E initialPopulation bcs-e-age (implementation out) matched no finding of this run, and its minimal member no longer shows it.`,
+    );
   });
 
   it('stops with exit 2 on a bad entry, naming the file, the line and the entry', async () => {
@@ -94,6 +153,19 @@ describe('check --accept', () => {
     );
     expect(run.stderr).toContain('(at [1].reason)');
     expect(run.stderr).toContain('hint: each entry needs measure, population, clause');
+    expect(run.stdout).toBe('');
+  });
+
+  it('stops with exit 2 on an entry whose member is not a valid member record', async () => {
+    const accept = file(
+      'bad-member.yaml',
+      `${ENTRY}  member: { id: M1, birthDate: '1980-13-01', sex: F }\n`,
+    );
+    const run = await runCli([...RUN, ...FAST, '--accept', accept]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${accept}:8:`);
+    expect(run.stderr).toContain('entry 1 (BCS-E initialPopulation bcs-e-age)');
+    expect(run.stderr).toContain('member.birthDate');
     expect(run.stdout).toBe('');
   });
 });
