@@ -112,12 +112,16 @@ export class ConsoleReporter implements Reporter {
       .join(', ');
     // A measure without product lines has no per-line counts to list.
     const lines = perLine === '' ? '' : ` (${perLine})`;
+    const shownByMember = result.acceptsShownByMember?.length ?? 0;
     w('\n');
     if (result.exitCode === 0) {
       w(
-        accepted.length > 0
-          ? `OK: the implementation agrees with the reference on all ${total} cases${lines} but for ${accepted.length} accepted difference(s).\n`
-          : `OK: the implementation agrees with the reference on all ${total} cases${lines}.\n`,
+        `OK: the implementation agrees with the reference on all ${total} cases${lines}` +
+          (accepted.length > 0 ? ` but for ${accepted.length} accepted difference(s)` : '') +
+          (shownByMember > 0
+            ? `; ${shownByMember} more accepted difference(s) shown by their members`
+            : '') +
+          '.\n',
       );
     } else {
       const unreported = result.productLines.reduce((n, r) => n + r.unreportedFindings, 0);

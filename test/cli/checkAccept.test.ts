@@ -118,6 +118,9 @@ describe('check --accept', () => {
     expect(run.stdout).toContain(
       `ACCEPTED, shown by its member ${accept}:2: BCS-E initialPopulation bcs-e-age (implementation out) was not among this run's cases; its minimal member still shows it.`,
     );
+    expect(run.stdout).toContain(
+      'OK: the implementation agrees with the reference on all 1 cases (commercial 1); 1 more accepted difference(s) shown by their members.',
+    );
     expect(run.code).toBe(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
       acceptsShownByMember?: { line: number; member: { id: string } }[];
