@@ -5,8 +5,10 @@ import { xml } from './junitReporter.ts';
 
 /**
  * JUnit XML for `compare`: one test suite per measure, year and product line; one test case per
- * population (failed when any member disagrees on it, first as `compareOutcomes` orders them),
- * one for missing results and one for implementation failures when there are any.
+ * population (failed when any member disagrees on it, first as `compareOutcomes` orders them, and
+ * the disagreement is not accepted by `--accept`), a passing case per accepted difference with its
+ * reason, one for missing results and one for implementation failures when there are any, and a
+ * failing case per stale accepted difference.
  */
 export function formatCompareJUnit(r: CompareResult): string {
   const suites = r.groups.map((g) => suite(g));
@@ -19,6 +21,21 @@ export function formatCompareJUnit(r: CompareResult): string {
         `    <testcase classname="measurecheck compare" name="result rows for members not in the deck">\n` +
         `      <failure message="${xml(`${n(r.unmatchedResults)} result rows for members the deck does not have`)}">${xml(body)}</failure>\n` +
         `    </testcase>\n  </testsuite>`,
+    );
+  }
+  const stale = r.staleAccepts ?? [];
+  if (stale.length > 0) {
+    suites.push(
+      `  <testsuite name="accepted differences" tests="${String(stale.length)}" failures="${String(stale.length)}" errors="0">\n` +
+        stale
+          .map(
+            (e) =>
+              `    <testcase classname="measurecheck compare" name="${xml(`stale: ${e.file}:${String(e.line)} ${e.measure} ${e.population} ${e.clause}`)}">\n` +
+              `      <failure message="${xml('the accepted difference matched no discrepancy of this compare: remove or fix the entry')}" type="stale-accept">${xml(`${e.reason}\nlink: ${e.link}`)}</failure>\n` +
+              `    </testcase>`,
+          )
+          .join('\n') +
+        `\n  </testsuite>`,
     );
   }
   const problems = r.inputError ?? [];
@@ -49,11 +66,21 @@ function suite(g: CompareGroup): string {
   let failures = 0;
   let errors = 0;
   for (const p of g.populations) {
-    const wrong = g.discrepancies.filter((d) =>
+    const onPopulation = g.discrepancies.filter((d) =>
       p.population === 'numerator' ? d.population === 'numerator' : d.population === p.population,
     );
+    // Accepted discrepancies (--accept) pass, with their reason; the others fail the case.
+    const wrong = onPopulation.filter((d) => d.accepted === undefined);
+    const accepted = onPopulation.filter((d) => d.accepted !== undefined);
     const count = wrong.reduce((x, d) => x + d.count, 0);
     const title = `${p.population}: ${n(g.members)} members`;
+    for (const d of accepted) {
+      cases.push(
+        `    <testcase classname="${xml(name)}" name="${xml(`${p.population}: ${n(d.count)} accepted difference(s) decided by ${d.decidingClauses.join(', ') || '-'}`)}">\n` +
+          `      <system-out>${xml(`accepted by ${d.accepted?.file ?? ''}:${String(d.accepted?.line ?? '')}: ${d.accepted?.reason ?? ''}\nlink: ${d.accepted?.link ?? ''}`)}</system-out>\n` +
+          `    </testcase>`,
+      );
+    }
     if (count === 0) {
       cases.push(`    <testcase classname="${xml(name)}" name="${xml(title)}"/>`);
       continue;

@@ -71,6 +71,19 @@ export function formatCompareMarkdown(r: CompareResult): string {
       out.push(`- \`${cell(u.memberId)}\` (${u.origin.file}:${String(u.origin.line)})`);
     }
   }
+  const stale = r.staleAccepts ?? [];
+  if (stale.length > 0) {
+    out.push(
+      '',
+      `**${n(stale.length)} stale accepted difference(s)** (they matched no discrepancy: remove or fix them):`,
+      '',
+    );
+    for (const e of stale) {
+      out.push(
+        `- \`${e.file}:${String(e.line)}\` ${e.measure} ${e.population} \`${e.clause}\`: ${cell(e.reason)}`,
+      );
+    }
+  }
   const problems = [...(r.inputError ?? []), ...r.skipped];
   if (problems.length > 0) {
     out.push(
@@ -102,7 +115,10 @@ function groupDetails(g: CompareGroup): string[] {
     out.push('', 'Discrepancies by population and the reference’s deciding clauses:', '');
     for (const d of g.discrepancies) {
       out.push(
-        `- **${n(d.count)}** ${d.population}${d.decidingClauses.length > 0 ? ` (${d.decidingClauses.map((c) => `\`${c}\``).join(', ')})` : ''}`,
+        `- **${n(d.count)}** ${d.population}${d.decidingClauses.length > 0 ? ` (${d.decidingClauses.map((c) => `\`${c}\``).join(', ')})` : ''}` +
+          (d.accepted
+            ? `: accepted (\`${d.accepted.file}:${String(d.accepted.line)}\`): ${cell(d.accepted.reason)} ([link](${d.accepted.link}))`
+            : ''),
       );
     }
   }
