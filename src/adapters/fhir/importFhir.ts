@@ -647,7 +647,9 @@ class Importer {
     ];
     let span: { start: IsoDate; end?: IsoDate } | undefined;
     const period = json['billablePeriod'];
-    if (isObject(period) && period['start'] !== undefined) {
+    // The billablePeriod, unless it has no start and the claim has its created date.
+    const noStart = isObject(period) && period['start'] === undefined;
+    if (period !== undefined && !(noStart && json['created'] !== undefined)) {
       span = this.period(child(at, 'billablePeriod'), period, true);
     } else if (json['created'] !== undefined) {
       span = { start: this.dateOf(child(at, 'created'), json['created']) };
