@@ -13,6 +13,8 @@ import type {
 } from '../../model/member.ts';
 import {
   ACT_CODE_SYSTEM,
+  CLAIM_INFO_CATEGORY_SYSTEM,
+  CLAIM_TYPE_SYSTEM,
   CONDITION_CATEGORY_SYSTEM,
   CONDITION_CLINICAL_SYSTEM,
   CONDITION_VERIFICATION_SYSTEM,
@@ -39,6 +41,22 @@ export interface FhirBundle {
 }
 
 /** The v3 ActCode of each setting that has one (Encounter.class); the others use our system. */
+/**
+ * Where a payer claim's codes go in its Claim, in the order the import reads them: the record's
+ * own codes in `item` (productOrService), its ICD-10-PCS ones in `procedure`, diagnoses in
+ * `diagnosis`, a discharge disposition in `supportingInfo` of category `discharge`.
+ */
+const CLAIM_PLACES = ['item', 'procedure', 'diagnosis', 'discharge'] as const;
+type ClaimPlace = (typeof CLAIM_PLACES)[number];
+
+function claimPlaceOf(code: Code): ClaimPlace | undefined {
+  if (code.role === undefined) return code.system === 'ICD10PCS' ? 'procedure' : 'item';
+  if (code.role === 'diagnosis') return 'diagnosis';
+  return code.role === 'discharge-disposition' ? 'discharge' : undefined;
+}
+
+const DISCHARGE_CATEGORY: Json = { system: CLAIM_INFO_CATEGORY_SYSTEM, code: 'discharge' };
+
 const CLASS_OF_SETTING: Readonly<Partial<Record<Setting, string>>> = {
   outpatient: 'AMB',
   telehealth: 'VR',
@@ -145,30 +163,33 @@ class Exporter {
     const extension: Json[] = [];
     if (c.doNotPerform !== undefined)
       extension.push({ url: EXT.doNotPerform, valueBoolean: c.doNotPerform });
-    if (c.kind === 'procedure') {
-      const [id, idExt] = this.id('Procedure', c.id, 'procedure');
-      const placed = placeCodes(c.codes, ['', 'diagnosis']);
-      if (c.setting !== 'other') extension.push({ url: EXT.setting, valueCode: c.setting });
-      const ext = [...idExt, ...extension, ...placed.roleCodes];
-      const reasons = placed.at('diagnosis');
-      return [
-        {
-          resourceType: 'Procedure',
-          id,
-          ...(ext.length > 0 ? { extension: ext } : {}),
-          ...(c.status !== undefined ? { status: c.status } : {}),
-          code: { coding: placed.at('') },
-          subject: this.patientRef,
-          ...(c.endDate !== undefined
-            ? { performedPeriod: { start: c.date, end: c.endDate } }
-            : { performedDateTime: c.date }),
-          ...(reasons.length > 0 ? { reasonCode: reasons.map((x) => ({ coding: [x] })) } : {}),
-        },
-      ];
-    }
+    if (c.kind === 'procedure') return [this.procedure(c, extension)];
+    if (c.kind === 'encounter') return [this.encounter(c, extension)];
+    return [this.payerClaim(c, extension)];
+  }
+
+  private procedure(c: Claim, extension: Json[]): FhirResource {
+    const [id, idExt] = this.id('Procedure', c.id, 'procedure');
+    const placed = placeCodes(c.codes, ['', 'diagnosis']);
+    if (c.setting !== 'other') extension.push({ url: EXT.setting, valueCode: c.setting });
+    const ext = [...idExt, ...extension, ...placed.roleCodes];
+    const reasons = placed.at('diagnosis');
+    return {
+      resourceType: 'Procedure',
+      id,
+      ...(ext.length > 0 ? { extension: ext } : {}),
+      ...(c.status !== undefined ? { status: c.status } : {}),
+      code: { coding: placed.at('') },
+      subject: this.patientRef,
+      ...(c.endDate !== undefined
+        ? { performedPeriod: { start: c.date, end: c.endDate } }
+        : { performedDateTime: c.date }),
+      ...(reasons.length > 0 ? { reasonCode: reasons.map((x) => ({ coding: [x] })) } : {}),
+    };
+  }
+
+  private encounter(c: Claim, extension: Json[]): FhirResource {
     const [id, idExt] = this.id('Encounter', c.id, 'encounter');
-    if (c.kind !== 'encounter')
-      extension.push({ url: EXT.claimKind, valueCode: c.kind === 'claim' ? 'claim' : 'none' });
     if (c.endDate === undefined) extension.push({ url: EXT.noEndDate, valueBoolean: true });
     const placed = placeCodes(c.codes, ['', 'discharge-disposition', 'diagnosis']);
     const ext = [...idExt, ...extension, ...placed.roleCodes];
@@ -180,25 +201,62 @@ class Exporter {
       code: { coding: [coding] },
       subject: this.patientRef,
     }));
-    return [
-      {
-        resourceType: 'Encounter',
-        id,
-        ...(contained.length > 0 ? { contained } : {}),
-        ...(ext.length > 0 ? { extension: ext } : {}),
-        ...(c.status !== undefined ? { status: c.status } : {}),
-        class: classOf(c.setting),
-        ...(placed.at('').length > 0 ? { type: [{ coding: placed.at('') }] } : {}),
-        subject: this.patientRef,
-        period: { start: c.date, end: c.endDate ?? c.date },
-        ...(contained.length > 0
-          ? { diagnosis: contained.map((d) => ({ condition: { reference: `#${d.id}` } })) }
-          : {}),
-        ...(disposition.length > 0
-          ? { hospitalization: { dischargeDisposition: { coding: disposition } } }
-          : {}),
-      },
-    ];
+    return {
+      resourceType: 'Encounter',
+      id,
+      ...(contained.length > 0 ? { contained } : {}),
+      ...(ext.length > 0 ? { extension: ext } : {}),
+      ...(c.status !== undefined ? { status: c.status } : {}),
+      class: classOf(c.setting),
+      ...(placed.at('').length > 0 ? { type: [{ coding: placed.at('') }] } : {}),
+      subject: this.patientRef,
+      period: { start: c.date, end: c.endDate ?? c.date },
+      ...(contained.length > 0
+        ? { diagnosis: contained.map((d) => ({ condition: { reference: `#${d.id}` } })) }
+        : {}),
+      ...(disposition.length > 0
+        ? { hospitalization: { dischargeDisposition: { coding: disposition } } }
+        : {}),
+    };
+  }
+
+  /**
+   * A payer claim (`kind: claim`, or no kind) as a FHIR Claim: what a payer's claim is in FHIR, and
+   * a resource the eCQM CQL never retrieves, so a CQL engine does not read it as an encounter.
+   * FHIR's required `provider`, `priority` and `insurance` are left out: the record has none.
+   */
+  private payerClaim(c: Claim, extension: Json[]): FhirResource {
+    const [id, idExt] = this.id('Claim', c.id, 'claim');
+    if (c.kind === undefined) extension.push({ url: EXT.claimKind, valueCode: 'none' });
+    if (c.setting !== 'other') extension.push({ url: EXT.setting, valueCode: c.setting });
+    if (c.status !== undefined) extension.push({ url: EXT.recordStatus, valueCode: c.status });
+    const placed = placeCodes(c.codes, CLAIM_PLACES, claimPlaceOf);
+    const ext = [...idExt, ...extension, ...placed.roleCodes];
+    const listed = (place: ClaimPlace, element: (x: Json) => Json): Json[] =>
+      placed.at(place).map((x, i) => ({ sequence: i + 1, ...element(x) }));
+    const supportingInfo = listed('discharge', (x) => ({
+      category: { coding: [DISCHARGE_CATEGORY] },
+      code: { coding: [x] },
+    }));
+    const diagnosis = listed('diagnosis', (x) => ({ diagnosisCodeableConcept: { coding: [x] } }));
+    const procedure = listed('procedure', (x) => ({ procedureCodeableConcept: { coding: [x] } }));
+    const item = listed('item', (x) => ({ productOrService: { coding: [x] } }));
+    const institutional = c.setting === 'inpatient-acute' || c.setting === 'inpatient-nonacute';
+    return {
+      resourceType: 'Claim',
+      id,
+      ...(ext.length > 0 ? { extension: ext } : {}),
+      status: 'active',
+      type: concept(CLAIM_TYPE_SYSTEM, institutional ? 'institutional' : 'professional'),
+      use: 'claim',
+      patient: this.patientRef,
+      billablePeriod: { start: c.date, ...(c.endDate !== undefined ? { end: c.endDate } : {}) },
+      created: c.date,
+      ...(supportingInfo.length > 0 ? { supportingInfo } : {}),
+      ...(diagnosis.length > 0 ? { diagnosis } : {}),
+      ...(procedure.length > 0 ? { procedure } : {}),
+      ...(item.length > 0 ? { item } : {}),
+    };
   }
 
   private dispense(d: Dispensing): FhirResource {
@@ -371,18 +429,20 @@ class Exporter {
 }
 
 /**
- * A record's codes split by the FHIR element each goes in: `places` are the roles the resource has
- * an element for (`''`: the record's own codes), in the order the import reads them; a code with
- * another role goes in a `role-code` extension, read after them. When that order is not the
- * record's, every coding carries its position.
+ * A record's codes split by the FHIR element each goes in: `places` are the elements the resource
+ * has, in the order the import reads them, and `placeOf` names a code's place (by default its
+ * role, `''` for the record's own codes); a code of no place (a role the resource has no element
+ * for) goes in a `role-code` extension, read after them. When that order is not the record's,
+ * every coding carries its position.
  */
-function placeCodes(
+function placeCodes<P extends string>(
   codes: readonly Code[],
-  places: readonly string[],
-): { at: (place: string) => Json[]; roleCodes: Json[] } {
+  places: readonly P[],
+  placeOf: (code: Code) => string | undefined = (code) => code.role ?? '',
+): { at: (place: P) => Json[]; roleCodes: Json[] } {
   const items = codes.map((code, index) => {
-    const role = code.role ?? '';
-    return { code, index, place: places.includes(role) ? role : undefined };
+    const place = places.find((p) => p === placeOf(code));
+    return { code, index, place };
   });
   const readOrder = [
     ...places.flatMap((p) => items.filter((x) => x.place === p)),

@@ -29,17 +29,25 @@ export const EXT = {
   recordId: `${BASE}record-id`,
   /** On an Observation: the observation record has no id. */
   noRecordId: `${BASE}no-record-id`,
-  /** On an Encounter: a payer claim (`claim`: `kind: claim`; `none`: no kind), not a FHIR Encounter. */
+  /**
+   * On a Claim: `none`, the record has no kind (a Claim without it is `kind: claim`). Exports before
+   * payer claims were Claims wrote it on an Encounter (`claim` or `none`); the import still reads it.
+   */
   claimKind: `${BASE}claim-kind`,
-  /** On a Procedure: the claim's setting when it is not `other`. */
+  /** On a Procedure or Claim: the claim's setting when it is not `other`. */
   setting: `${BASE}setting`,
+  /**
+   * On a Claim: the record's status (`finished`, `entered-in-error`...). Claim.status is the
+   * claim's financial status, written `active`, so the record's own status cannot go there.
+   */
+  recordStatus: `${BASE}record-status`,
   /**
    * On an Encounter: the claim has no endDate. Its period.end repeats the start, since a claim
    * without an end date is that one day (docs/contract.md) and a FHIR period without an end has an
    * unknown end (CQL reads it so): the import drops the end again.
    */
   noEndDate: `${BASE}no-end-date`,
-  /** On an Encounter or Procedure: the claim's doNotPerform. */
+  /** On an Encounter, Procedure or Claim: the claim's doNotPerform. */
   doNotPerform: `${BASE}do-not-perform`,
   /** On a DeviceRequest or ServiceRequest: the order's daysSupply. */
   daysSupply: `${BASE}days-supply`,
@@ -75,6 +83,15 @@ export const CONDITION_VERIFICATION_SYSTEM =
 export const CONDITION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-category';
 export const OBSERVATION_CATEGORY_SYSTEM =
   'http://terminology.hl7.org/CodeSystem/observation-category';
+
+/** Claim.type (https://hl7.org/fhir/R4/valueset-claim-type.html): institutional or professional. */
+export const CLAIM_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/claim-type';
+/**
+ * Claim.supportingInfo.category (https://hl7.org/fhir/R4/codesystem-claim-informationcategory.html):
+ * `discharge` is "discharge status and discharge to locations", where a discharge disposition goes.
+ */
+export const CLAIM_INFO_CATEGORY_SYSTEM =
+  'http://terminology.hl7.org/CodeSystem/claiminformationcategory';
 
 /** A FHIR id (R4 `id` type); references are written `Type/<id>`. */
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;

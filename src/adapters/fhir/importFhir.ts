@@ -19,7 +19,12 @@ import type { ExpectedOutcome } from '../../model/outcome.ts';
 import { formatPath } from '../../model/problem.ts';
 import type { Problem, ProblemCode } from '../../model/problem.ts';
 import { readFhirDate } from './fhirDates.ts';
-import { EXT, SETTING_CLASS_SYSTEM, SOPT_SYSTEM } from './fhirExtensions.ts';
+import {
+  CLAIM_INFO_CATEGORY_SYSTEM,
+  EXT,
+  SETTING_CLASS_SYSTEM,
+  SOPT_SYSTEM,
+} from './fhirExtensions.ts';
 import { ENCOUNTER_CLASS_SETTINGS, QICORE_DO_NOT_PERFORM } from './fhirTerms.ts';
 import { isObject, readFhirDocuments, readFhirFiles } from './readFhirFiles.ts';
 import type { FhirEntry, FhirFiles, JsonObject } from './readFhirFiles.ts';
@@ -72,6 +77,8 @@ const CARRIED = new Set([
   'Patient',
   'Encounter',
   'Procedure',
+  'Claim',
+  'ExplanationOfBenefit',
   'Condition',
   'Observation',
   'MedicationRequest',
@@ -470,6 +477,10 @@ class Importer {
       case 'Procedure':
         this.procedure(at, draft);
         return;
+      case 'Claim':
+      case 'ExplanationOfBenefit':
+        this.payerClaim(at, draft);
+        return;
       case 'Condition':
         this.condition(at, draft);
         return;
@@ -571,6 +582,130 @@ class Importer {
       kind: 'procedure',
       ...this.status(at),
       ...(typeof doNotPerform === 'boolean' ? { doNotPerform } : {}),
+    });
+  }
+
+  /**
+   * A Claim or ExplanationOfBenefit (the same elements here) as a payer claim, `kind: claim`: the
+   * record's own codes from `item` productOrService and `procedure`, diagnoses from `diagnosis`,
+   * a discharge disposition from `supportingInfo` of category `discharge`; the date from
+   * `billablePeriod`, else `created`. A pre-authorization or pre-determination is no service that
+   * happened: it is noted, not carried.
+   */
+  private payerClaim(at: At, draft: MemberDraft): void {
+    const json = at.entry.json;
+    const use = json['use'];
+    if (use === 'preauthorization' || use === 'predetermination') {
+      this.note(
+        'not-carried',
+        `${at.entry.type}/${at.entry.id} is not carried: a ${use} is no claim for a service given`,
+        at.entry.file,
+        `${at.path}.use`,
+      );
+      return;
+    }
+    const codes = [
+      ...this.listed(at, 'item', (x, xAt) =>
+        this.concept(child(xAt, 'productOrService'), x['productOrService']),
+      ),
+      ...this.listed(at, 'procedure', (x, xAt) => {
+        if (x['procedureReference'] !== undefined) {
+          this.note(
+            'not-carried',
+            'a procedureReference is not carried with the claim (the Procedure is a record of its own)',
+            at.entry.file,
+            `${xAt.path}.procedureReference`,
+          );
+        }
+        return this.concept(child(xAt, 'procedureCodeableConcept'), x['procedureCodeableConcept']);
+      }),
+      ...this.listed(at, 'diagnosis', (x, xAt) => {
+        if (x['diagnosisReference'] === undefined) {
+          return this.concept(
+            child(xAt, 'diagnosisCodeableConcept'),
+            x['diagnosisCodeableConcept'],
+            'diagnosis',
+          );
+        }
+        const condition = this.resolve(
+          child(xAt, 'diagnosisReference'),
+          x['diagnosisReference'],
+          'Condition',
+        );
+        return this.concept(
+          { entry: condition, path: `${condition.at}.code` },
+          condition.json['code'],
+          'diagnosis',
+        );
+      }),
+      ...this.listed(at, 'supportingInfo', (x, xAt) =>
+        isDischarge(x['category'])
+          ? this.concept(child(xAt, 'code'), x['code'], 'discharge-disposition')
+          : [],
+      ),
+      ...this.roleCodes(at),
+    ];
+    let span: { start: IsoDate; end?: IsoDate } | undefined;
+    const period = json['billablePeriod'];
+    // The billablePeriod, unless it has no start and the claim has its created date.
+    const noStart = isObject(period) && period['start'] === undefined;
+    if (period !== undefined && !(noStart && json['created'] !== undefined)) {
+      span = this.period(child(at, 'billablePeriod'), period, true);
+    } else if (json['created'] !== undefined) {
+      span = { start: this.dateOf(child(at, 'created'), json['created']) };
+    } else {
+      this.note(
+        'not-carried',
+        `${at.entry.type}/${at.entry.id} is not carried: it has no billablePeriod.start or created date`,
+        at.entry.file,
+        at.path,
+      );
+      return;
+    }
+    if (span === undefined) return;
+    if (codes.length === 0) {
+      this.noCodes(at);
+      return;
+    }
+    const setting = settingSchema.safeParse(extensionValue(json, EXT.setting, 'valueCode'));
+    const kind = extensionValue(json, EXT.claimKind, 'valueCode');
+    const status = this.claimStatus(at);
+    const doNotPerform = extensionValue(json, EXT.doNotPerform, 'valueBoolean');
+    draft.claims.push({
+      id: this.recordId(at.entry) ?? at.entry.id,
+      date: span.start,
+      ...(span.end !== undefined ? { endDate: span.end } : {}),
+      setting: setting.success ? setting.data : 'other',
+      codes: this.ordered(codes),
+      ...(kind === 'none' ? {} : { kind: 'claim' }),
+      ...(status !== undefined ? { status } : {}),
+      ...(typeof doNotPerform === 'boolean' ? { doNotPerform } : {}),
+    });
+  }
+
+  /**
+   * A Claim's record status: the export's `record-status`, else Claim.status unless `active`.
+   * Claim.status is the claim's financial status (active, cancelled, draft, entered-in-error):
+   * `active`, every claim in force, says nothing of the service, the others are carried as data.
+   */
+  private claimStatus(at: At): string | undefined {
+    const own = extensionValue(at.entry.json, EXT.recordStatus, 'valueCode');
+    if (typeof own === 'string') return own;
+    const status = at.entry.json['status'];
+    return typeof status === 'string' && status !== 'active' ? status : undefined;
+  }
+
+  /** The codes `read` finds in each object of list `key` of the resource. */
+  private listed(at: At, key: string, read: (x: JsonObject, xAt: At) => Code[]): Code[] {
+    const list = at.entry.json[key];
+    if (list === undefined) return [];
+    if (!Array.isArray(list))
+      throw this.stop(child(at, key), 'fhir/invalid-resource', `${key} is not a list`);
+    return list.flatMap((x, i) => {
+      const xAt = child(child(at, key), i);
+      if (!isObject(x))
+        throw this.stop(xAt, 'fhir/invalid-resource', `${key}[${String(i)}] is not an object`);
+      return read(x, xAt);
     });
   }
 
@@ -1331,6 +1466,14 @@ function subjectParameter(json: JsonObject): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether a Claim.supportingInfo.category is `discharge` (claim information category). */
+function isDischarge(category: unknown): boolean {
+  if (!isObject(category) || !Array.isArray(category['coding'])) return false;
+  return category['coding'].some(
+    (c) => isObject(c) && c['system'] === CLAIM_INFO_CATEGORY_SYSTEM && c['code'] === 'discharge',
+  );
 }
 
 /** The code of the first coding of a CodeableConcept (statuses: any system). */

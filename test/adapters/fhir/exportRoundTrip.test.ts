@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { exportFhir, importFhirDocuments } from '../../../src/adapters/fhir/index.ts';
 import { memberArbitrary } from '../../../src/generate/index.ts';
 import type { GeneratorMode } from '../../../src/generate/index.ts';
-import type { Member } from '../../../src/model/member.ts';
+import type { Claim, Member } from '../../../src/model/member.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadPack } from '../../../src/rulepack/compile.ts';
@@ -257,6 +257,7 @@ describe('FHIR export of a hand-written member', () => {
       new Set([
         'Patient',
         'Coverage',
+        'Claim',
         'Encounter',
         'Procedure',
         'MedicationDispense',
@@ -268,5 +269,138 @@ describe('FHIR export of a hand-written member', () => {
         'ServiceRequest',
       ]),
     );
+  });
+});
+
+const EXT = 'https://measurecheck.invalid/fhir/StructureDefinition/';
+
+/** A member with one record, the resources of its Bundle other than the Patient. */
+function exported(claim: Claim): Record<string, unknown>[] {
+  const member: Member = {
+    id: 'M',
+    birthDate: '1960-01-01',
+    sex: 'F',
+    enrollments: [],
+    statuses: [],
+    claims: [claim],
+    dispensings: [],
+    observations: [],
+  };
+  expect(roundTrip(member)).toStrictEqual(member);
+  return exportFhir(member)
+    .entry.map((e) => e.resource)
+    .filter((r) => r.resourceType !== 'Patient');
+}
+
+describe('FHIR export of a payer claim', () => {
+  it('writes a claim without kind as a FHIR Claim, each code in the element a payer would use', () => {
+    const resources = exported({
+      id: 'C9',
+      date: '2025-04-01',
+      endDate: '2025-04-03',
+      setting: 'inpatient-acute',
+      status: 'finished',
+      codes: [
+        { system: 'ICD10CM', code: 'z1211', role: 'diagnosis' },
+        { system: 'CPT', code: '45378', modifiers: ['PT'] },
+        { system: 'ICD10PCS', code: '0DJD8ZZ' },
+        { system: 'SNOMEDCT', code: '428371000124100', role: 'discharge-disposition' },
+        { system: 'HCPCS', code: 'G0121' },
+      ],
+    });
+    // No Encounter: a CQL engine retrieving Encounters does not read a payer claim as one.
+    expect(resources.map((r) => r.resourceType)).toEqual(['Claim']);
+    const claim = resources[0] ?? {};
+    expect(claim).toMatchObject({
+      resourceType: 'Claim',
+      id: 'C9',
+      status: 'active',
+      use: 'claim',
+      type: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'institutional' },
+        ],
+      },
+      patient: { reference: 'Patient/M' },
+      billablePeriod: { start: '2025-04-01', end: '2025-04-03' },
+      created: '2025-04-01',
+    });
+    expect(claim['extension']).toEqual(
+      expect.arrayContaining([
+        { url: `${EXT}claim-kind`, valueCode: 'none' },
+        { url: `${EXT}setting`, valueCode: 'inpatient-acute' },
+        { url: `${EXT}record-status`, valueCode: 'finished' },
+      ]),
+    );
+    const codes = (list: unknown, key: string): string[] =>
+      (list as Record<string, { coding: { code: string }[] }>[]).flatMap((x, i) => {
+        expect(x['sequence']).toBe(i + 1);
+        return (x[key]?.coding ?? []).map((c) => c.code);
+      });
+    expect(codes(claim['item'], 'productOrService')).toEqual(['45378', 'G0121']);
+    expect(codes(claim['procedure'], 'procedureCodeableConcept')).toEqual(['0DJD8ZZ']);
+    // The FHIR form of the code (with its dot); the record's own form is in the coding's extension.
+    expect(codes(claim['diagnosis'], 'diagnosisCodeableConcept')).toEqual(['Z12.11']);
+    expect(claim['supportingInfo']).toEqual([
+      {
+        sequence: 1,
+        category: {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/claiminformationcategory',
+              code: 'discharge',
+            },
+          ],
+        },
+        code: { coding: [expect.objectContaining({ code: '428371000124100' }) as unknown] },
+      },
+    ]);
+  });
+
+  it('writes kind claim without the claim-kind extension, an outpatient claim as professional', () => {
+    const [claim] = exported({
+      id: 'C10',
+      kind: 'claim',
+      date: '2025-05-01',
+      setting: 'outpatient',
+      codes: [{ system: 'CPT', code: '99213' }],
+    });
+    expect(claim).toEqual({
+      resourceType: 'Claim',
+      id: 'C10',
+      extension: [{ url: `${EXT}setting`, valueCode: 'outpatient' }],
+      status: 'active',
+      type: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' },
+        ],
+      },
+      use: 'claim',
+      patient: { reference: 'Patient/M' },
+      billablePeriod: { start: '2025-05-01' },
+      created: '2025-05-01',
+      item: [
+        {
+          sequence: 1,
+          productOrService: {
+            coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '99213' }],
+          },
+        },
+      ],
+    });
+  });
+
+  it('keeps claims of kind encounter and procedure as Encounter and Procedure', () => {
+    const base: Omit<Claim, 'id'> = {
+      date: '2025-05-01',
+      setting: 'outpatient',
+      codes: [{ system: 'CPT', code: '99213' }],
+    };
+    expect(exported({ ...base, id: 'E', kind: 'encounter' }).map((r) => r.resourceType)).toEqual([
+      'Encounter',
+    ]);
+    expect(exported({ ...base, id: 'P', kind: 'procedure' }).map((r) => r.resourceType)).toEqual([
+      'Procedure',
+    ]);
   });
 });

@@ -368,3 +368,228 @@ describe('importFhir', () => {
     expect(r.skipped).toEqual(['u1']);
   });
 });
+
+describe('importFhir of payer claims', () => {
+  const CPT = 'http://www.ama-assn.org/go/cpt';
+  const patient = { resourceType: 'Patient', id: 'pc', birthDate: '1960-01-01', gender: 'male' };
+  const claimParts = {
+    patient: { reference: 'Patient/pc' },
+    type: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'institutional' },
+      ],
+    },
+    supportingInfo: [
+      {
+        sequence: 1,
+        category: {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/claiminformationcategory',
+              code: 'info',
+            },
+          ],
+        },
+        valueString: 'not a discharge: not read',
+      },
+      {
+        sequence: 2,
+        category: {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/claiminformationcategory',
+              code: 'discharge',
+            },
+          ],
+        },
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '306689006' }] },
+      },
+    ],
+    diagnosis: [
+      {
+        sequence: 1,
+        diagnosisCodeableConcept: {
+          coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'Z12.11' }],
+        },
+      },
+    ],
+    procedure: [
+      {
+        sequence: 1,
+        procedureCodeableConcept: {
+          coding: [{ system: 'http://www.cms.gov/Medicare/Coding/ICD10', code: '0DJD8ZZ' }],
+        },
+      },
+    ],
+    item: [
+      { sequence: 1, productOrService: { coding: [{ system: CPT, code: '45378' }] } },
+      { sequence: 2, productOrService: { coding: [{ system: CPT, code: '88305' }] } },
+    ],
+  };
+  const codes = [
+    { system: 'CPT', code: '45378' },
+    { system: 'CPT', code: '88305' },
+    { system: 'ICD10PCS', code: '0DJD8ZZ' },
+    { system: 'ICD10CM', code: 'Z12.11', role: 'diagnosis' },
+    { system: 'SNOMEDCT', code: '306689006', role: 'discharge-disposition' },
+  ];
+
+  it('reads a hand-written Claim and ExplanationOfBenefit as payer claims, kind claim', () => {
+    const file = bundle('plain-claim', [
+      { resource: patient },
+      {
+        resource: {
+          resourceType: 'Claim',
+          id: 'cl1',
+          status: 'active',
+          use: 'claim',
+          ...claimParts,
+          billablePeriod: { start: '2025-03-10', end: '2025-03-12' },
+          created: '2025-04-01T10:00:00-05:00',
+          provider: { reference: 'Organization/o1' },
+          priority: { coding: [{ code: 'normal' }] },
+          insurance: [{ sequence: 1, focal: true, coverage: { reference: 'Coverage/x' } }],
+        },
+      },
+      {
+        resource: {
+          resourceType: 'ExplanationOfBenefit',
+          id: 'eob1',
+          status: 'entered-in-error',
+          use: 'claim',
+          outcome: 'complete',
+          ...claimParts,
+          created: '2025-05-02',
+        },
+      },
+    ]);
+    const r = importFhir([file]);
+    expect(r.problems).toEqual([]);
+    expect(r.cases[0]?.member.claims).toEqual([
+      {
+        id: 'cl1',
+        date: '2025-03-10',
+        endDate: '2025-03-12',
+        setting: 'other',
+        codes,
+        kind: 'claim',
+      },
+      // No billablePeriod: the date it was created. A status other than active is carried.
+      {
+        id: 'eob1',
+        date: '2025-05-02',
+        setting: 'other',
+        codes,
+        kind: 'claim',
+        status: 'entered-in-error',
+      },
+    ]);
+  });
+
+  it('does not carry a pre-authorization, and reports a bad billablePeriod with its JSON path', () => {
+    const preauth = bundle('preauth', [
+      { resource: patient },
+      {
+        resource: {
+          resourceType: 'Claim',
+          id: 'pa',
+          status: 'active',
+          use: 'preauthorization',
+          ...claimParts,
+          created: '2025-03-01',
+        },
+      },
+    ]);
+    const read = importFhir([preauth]);
+    expect(read.problems).toEqual([]);
+    expect(read.cases[0]?.member.claims).toEqual([]);
+    expect(read.notes).toEqual([
+      {
+        kind: 'not-carried',
+        message: 'Claim/pa is not carried: a preauthorization is no claim for a service given',
+        file: preauth,
+        path: '$.entry[1].resource.use',
+      },
+    ]);
+    const bad = bundle('bad-claim', [
+      { resource: patient },
+      {
+        resource: {
+          resourceType: 'Claim',
+          id: 'b',
+          use: 'claim',
+          ...claimParts,
+          created: '2025-03-01',
+          item: { productOrService: {} },
+        },
+      },
+    ]);
+    const r = importFhir([bad]);
+    expect(r.problems).toEqual([
+      {
+        code: 'fhir/invalid-resource',
+        message: 'item is not a list',
+        file: bad,
+        path: '$.entry[1].resource.item',
+        hint: 'see docs/fhir.md for what the import reads',
+      },
+    ]);
+    expect(r.skipped).toEqual(['pc']);
+    const badDate = bundle('bad-claim-date', [
+      { resource: patient },
+      {
+        resource: {
+          resourceType: 'Claim',
+          id: 'b',
+          use: 'claim',
+          ...claimParts,
+          billablePeriod: { start: '2025-02-30' },
+        },
+      },
+    ]);
+    expect(importFhir([badDate]).problems).toMatchObject([
+      {
+        code: 'fhir/invalid-date',
+        message: '2025-02-30 is not a date',
+        path: '$.entry[1].resource.billablePeriod.start',
+      },
+    ]);
+  });
+
+  it('still reads a payer claim an older export wrote as an Encounter with claim-kind', () => {
+    const encounter = (id: string, kind: string) => ({
+      resourceType: 'Encounter',
+      id,
+      extension: [
+        {
+          url: 'https://measurecheck.invalid/fhir/StructureDefinition/claim-kind',
+          valueCode: kind,
+        },
+        {
+          url: 'https://measurecheck.invalid/fhir/StructureDefinition/no-end-date',
+          valueBoolean: true,
+        },
+      ],
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      type: [{ coding: [{ system: CPT, code: '99213' }] }],
+      subject: { reference: 'Patient/pc' },
+      period: { start: '2025-01-05', end: '2025-01-05' },
+    });
+    const file = bundle('old-export', [
+      { resource: patient },
+      { resource: encounter('a', 'claim') },
+      { resource: encounter('b', 'none') },
+    ]);
+    const r = importFhir([file]);
+    expect(r.problems).toEqual([]);
+    const claim = {
+      date: '2025-01-05',
+      setting: 'outpatient',
+      codes: [{ system: 'CPT', code: '99213' }],
+    };
+    expect(r.cases[0]?.member.claims).toEqual([
+      { id: 'a', ...claim, kind: 'claim' },
+      { id: 'b', ...claim },
+    ]);
+  });
+});
