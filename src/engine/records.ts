@@ -118,7 +118,7 @@ export function matchRecords<S>(
     const ref = by === 'start' ? c.ref : withSpan(c.ref, c.end);
     const outside =
       c.rejected === undefined
-        ? windowMiss(ref.date, c.ref.endUnknown === true ? 'unknown' : c.end, w, by)
+        ? windowMiss(ref.date, c.end, w, by, c.ref.endUnknown === true)
         : undefined;
     let filter: FilterMiss | undefined;
     if (c.rejected !== undefined) {
@@ -162,7 +162,7 @@ export function matchRecords<S>(
 const NEVER = Number.MAX_SAFE_INTEGER;
 
 /**
- * Why a span (`start`..`end`; undefined end: open, still going; `unknown`: its end is unknown)
+ * Why a span (`start`..`end`; undefined end: open, still going, or unknown with `endUnknown`)
  * does not meet the window as `by` says, with its distance in days from the window on the date
  * `by` looks at; undefined when it does. A span whose end is unknown meets the window only by its
  * start (CQL: a comparison with a null end is null, not true); when its start alone rules it out,
@@ -170,9 +170,10 @@ const NEVER = Number.MAX_SAFE_INTEGER;
  */
 function windowMiss(
   start: IsoDate,
-  end: IsoDate | 'unknown' | undefined,
+  end: IsoDate | undefined,
   w: CompiledWindow,
   by: ByMode,
+  endUnknown: boolean,
 ): { reason: 'before-window' | 'after-window' | 'end-unknown'; distance: number } | undefined {
   const before = (date: IsoDate) =>
     w.from !== undefined && date < w.from
@@ -185,7 +186,7 @@ function windowMiss(
         ? { reason: 'after-window' as const, distance: daysBetween(w.to, date) }
         : undefined;
   if (by === 'start') return inWindow(start, w) ? undefined : (afterTo(start) ?? before(start));
-  if (end === 'unknown')
+  if (endUnknown)
     return (
       afterTo(start) ??
       (by === 'within' ? before(start) : undefined) ?? { reason: 'end-unknown', distance: 0 }
