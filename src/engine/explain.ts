@@ -132,7 +132,7 @@ const DESCRIBE = {
         `nothing ${e.by !== undefined ? '' : 'in '}${window}${e.needed > 1 ? ` (needs ${e.needed} distinct dates)` : ''}`,
       );
     }
-    for (const m of e.nearMisses) parts.push(`${formatRecord(m)} ${missReason(m)}`);
+    for (const m of e.nearMisses) parts.push(`${formatRecord(m)} ${missReason(m, e.by)}`);
     return parts.join('; ');
   }),
   reading: fromEvidence('reading', (e) => {
@@ -234,8 +234,29 @@ function formatCode(c: CodeRef): string {
 const fact = (value: string | undefined): string => value ?? '(none)';
 const oneOf = (m: NearMiss): string => (m.wanted ?? []).join(', ');
 
-function missReason(m: NearMiss): string {
+/** `active`, `active or relapse`, `active, recurrence or relapse`. */
+function orList(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
+}
+
+/** Why a near miss did not count; `by` is how the clause met its window (the default: start). */
+function missReason(m: NearMiss, by?: 'end' | 'overlap' | 'within'): string {
   switch (m.reason) {
+    case 'end-unknown': {
+      const fails =
+        by === 'end'
+          ? 'does not end in the window'
+          : by === 'within'
+            ? 'is not within the window'
+            : 'does not overlap the window';
+      const why =
+        m.wanted !== undefined
+          ? ` (a condition without abatement is still going only when its clinicalStatus is ${orList(m.wanted)})`
+          : '';
+      return `${fails}: its end is unknown${why}`;
+    }
     case 'setting':
       return `does not count in setting ${m.setting ?? '?'}`;
     case 'before-window':
@@ -286,9 +307,18 @@ function formatRecord(r: RecordRef): string {
   const vs =
     r.valueSet !== undefined ? ` (${r.valueSet})` : r.drug !== undefined ? ` (${r.drug})` : '';
   const setting = r.setting !== undefined && r.record === 'claim' ? `, ${r.setting}` : '';
-  const dates = `${r.date}${r.open ? '..(ongoing)' : r.end !== undefined ? `..${r.end}` : ''}`;
+  const dates = `${r.date}${
+    r.open
+      ? '..(ongoing)'
+      : r.endUnknown
+        ? `..(end unknown: ${r.status !== undefined ? `clinicalStatus ${r.status}` : 'no clinicalStatus'}, no abatement)`
+        : r.end !== undefined
+          ? `..${r.end}`
+          : ''
+  }`;
   const facts = [
-    ...(r.status !== undefined ? [`status ${r.status}`] : []),
+    // An unknown end already names the clinicalStatus.
+    ...(r.status !== undefined && r.endUnknown !== true ? [`status ${r.status}`] : []),
     ...(r.intent !== undefined ? [`intent ${r.intent}`] : []),
     ...(r.doNotPerform ? ['do not perform'] : []),
   ];

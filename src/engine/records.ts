@@ -39,7 +39,10 @@ export interface RecordCandidate<S> {
   readonly source: S;
   /** Set when the record was already turned down (a code without the required modifier). */
   readonly rejected?: 'modifier';
-  /** The record's span: from `ref.date` to `end` (undefined: open-ended). */
+  /**
+   * The record's span: from `ref.date` to `end` (undefined: open-ended, or its end is unknown
+   * when `ref.endUnknown` is set).
+   */
   readonly end: IsoDate | undefined;
   /** What the clause's filters (kinds, statuses...) read. */
   readonly facts: RecordFacts;
@@ -68,6 +71,8 @@ export interface RecordCriteria extends RecordFilters {
   readonly onOrAfter?: OnOrAfter;
   /** How the record's span meets the window; undefined means `start`. */
   readonly by?: ByMode;
+  /** The clinical statuses under which a condition without abatement is still going. */
+  readonly ongoingStatuses?: ReadonlySet<string>;
 }
 
 export interface RecordMatch<S> {
@@ -111,12 +116,25 @@ export function matchRecords<S>(
   for (const c of candidates) {
     // A clause that reads the span's end shows it.
     const ref = by === 'start' ? c.ref : withSpan(c.ref, c.end);
-    const outside = c.rejected === undefined ? windowMiss(ref.date, c.end, w, by) : undefined;
+    const outside =
+      c.rejected === undefined
+        ? windowMiss(ref.date, c.end, w, by, c.ref.endUnknown === true)
+        : undefined;
     let filter: FilterMiss | undefined;
     if (c.rejected !== undefined) {
       misses.push({ miss: { ...ref, reason: c.rejected }, distance: 0 });
     } else if (outside) {
-      misses.push({ miss: { ...ref, reason: outside.reason }, distance: outside.distance });
+      misses.push({
+        miss: {
+          ...ref,
+          reason: outside.reason,
+          // An unknown end says under which statuses the condition would still be going.
+          ...(outside.reason === 'end-unknown' && criteria.ongoingStatuses
+            ? { wanted: [...criteria.ongoingStatuses] }
+            : {}),
+        },
+        distance: outside.distance,
+      });
     } else if (blockedByAnchor || (from !== undefined && ref.date < from)) {
       // Counted from where counting starts: the onOrAfter date, or the window's start when the
       // anchor clause has too few dates (a negative distance: these sort first).
@@ -144,15 +162,19 @@ export function matchRecords<S>(
 const NEVER = Number.MAX_SAFE_INTEGER;
 
 /**
- * Why a span (`start`..`end`, undefined end: open) does not meet the window as `by` says, with
- * its distance in days from the window on the date `by` looks at; undefined when it does.
+ * Why a span (`start`..`end`; undefined end: open, still going, or unknown with `endUnknown`)
+ * does not meet the window as `by` says, with its distance in days from the window on the date
+ * `by` looks at; undefined when it does. A span whose end is unknown meets the window only by its
+ * start (CQL: a comparison with a null end is null, not true); when its start alone rules it out,
+ * that is the reason given, else the unknown end (at distance 0, beside the filters).
  */
 function windowMiss(
   start: IsoDate,
   end: IsoDate | undefined,
   w: CompiledWindow,
   by: ByMode,
-): { reason: 'before-window' | 'after-window'; distance: number } | undefined {
+  endUnknown: boolean,
+): { reason: 'before-window' | 'after-window' | 'end-unknown'; distance: number } | undefined {
   const before = (date: IsoDate) =>
     w.from !== undefined && date < w.from
       ? { reason: 'before-window' as const, distance: daysBetween(date, w.from) }
@@ -163,9 +185,13 @@ function windowMiss(
       : date > w.to
         ? { reason: 'after-window' as const, distance: daysBetween(w.to, date) }
         : undefined;
+  if (by === 'start') return inWindow(start, w) ? undefined : (afterTo(start) ?? before(start));
+  if (endUnknown)
+    return (
+      afterTo(start) ??
+      (by === 'within' ? before(start) : undefined) ?? { reason: 'end-unknown', distance: 0 }
+    );
   switch (by) {
-    case 'start':
-      return inWindow(start, w) ? undefined : (afterTo(start) ?? before(start));
     case 'end':
       return afterTo(end) ?? (end !== undefined ? before(end) : undefined);
     case 'overlap':
@@ -177,7 +203,7 @@ function windowMiss(
 
 /** The ref with its span shown: its end when it differs from its start, or open-ended. */
 function withSpan(ref: RecordRef, end: IsoDate | undefined): RecordRef {
-  if (ref.end !== undefined || ref.open !== undefined) return ref;
+  if (ref.end !== undefined || ref.open !== undefined || ref.endUnknown !== undefined) return ref;
   if (end === undefined) return { ...ref, open: true };
   return end === ref.date ? ref : { ...ref, end };
 }
@@ -516,24 +542,32 @@ function firstOwnCode(
 }
 
 /**
- * Conditions with a code in one of `valueSets`. A condition spans onset..abatement; without an
- * abatement it is open-ended (still going). Its status is its clinicalStatus.
+ * Conditions with a code in one of `valueSets`. A condition spans onset..abatement. Without an
+ * abatement it is open-ended (still going), unless `ongoingStatuses` is given and its
+ * clinicalStatus is not one of them (or it has none): its end is then unknown. Its status is its
+ * clinicalStatus.
  */
 export function conditionsWithCodes(
   member: Member,
   valueSets: readonly ValueSet[],
+  ongoingStatuses?: ReadonlySet<string>,
 ): RecordCandidate<Condition>[] {
   const out: RecordCandidate<Condition>[] = [];
   for (const c of member.conditions ?? []) {
     const found = firstOwnCode(c.codes, valueSets);
     if (!found) continue;
+    const ongoing =
+      ongoingStatuses === undefined ||
+      (c.clinicalStatus !== undefined && ongoingStatuses.has(c.clinicalStatus));
     out.push({
       ref: {
         record: 'condition',
         id: c.id,
         date: c.onset,
         ...(c.abatement === undefined
-          ? { open: true as const }
+          ? ongoing
+            ? { open: true as const }
+            : { endUnknown: true as const }
           : c.abatement !== c.onset
             ? { end: c.abatement }
             : {}),

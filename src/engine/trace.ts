@@ -178,8 +178,13 @@ export interface RecordRef {
   readonly date: IsoDate;
   /** The end of the record's span, when it is shown and differs from `date`. */
   readonly end?: IsoDate;
-  /** Set for an open-ended span (a condition without abatement). */
+  /** Set for an open-ended span (a condition without abatement that is still going). */
   readonly open?: true;
+  /**
+   * Set for a span whose end is unknown: a condition without abatement whose clinicalStatus
+   * (`status`, absent: none) is not one of the clause's `ongoingStatuses`.
+   */
+  readonly endUnknown?: true;
   /** A claim's kind (when written) or an order's kind. */
   readonly kind?: string;
   /** The record's status (a condition's clinicalStatus). */
@@ -202,10 +207,13 @@ export interface NearMiss extends RecordRef {
   /**
    * Why it did not count: outside the window, before the onOrAfter date, its setting or modifiers,
    * or a filter of the clause on its kind, status, intent, do-not-perform flag, category, value or
-   * other code (`with`).
+   * other code (`with`), or a span whose end is unknown where the clause reads its end.
    */
   readonly reason: NearMissReason;
-  /** For a filter: what the clause accepts (statuses, kinds, value sets...). */
+  /**
+   * For a filter: what the clause accepts (statuses, kinds, value sets...); for `end-unknown`, the
+   * clinical statuses under which a condition without abatement is still going.
+   */
   readonly wanted?: readonly string[];
   /** For `with`: the role the other code must have. */
   readonly role?: string;
@@ -214,6 +222,7 @@ export interface NearMiss extends RecordRef {
 export type NearMissReason =
   | 'before-window'
   | 'after-window'
+  | 'end-unknown'
   | 'setting'
   | 'modifier'
   | 'before-anchor'

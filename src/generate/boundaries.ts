@@ -154,7 +154,8 @@ export interface CodeAims {
  * look at it. Records are aimed at both sides of each: a listed status and another one or none,
  * doNotPerform true and false, a listed kind and another, a listed category and another, a coded
  * value in and out of the value sets and none, a second code with the right role, another role
- * or none, spans ending just inside and just outside the window.
+ * or none, spans ending just inside and just outside the window, and conditions without abatement
+ * with each status under which they are still going, another clinical status and none.
  */
 export interface ClinicalAims {
   readonly kinds?: readonly string[];
@@ -165,6 +166,8 @@ export interface ClinicalAims {
   readonly value?: { readonly kind: 'present' } | ({ readonly kind: 'coded' } & CodeAims);
   readonly with?: { readonly role?: string } & CodeAims;
   readonly by?: SpanMode;
+  /** The clinical statuses under which a condition without abatement is still going. */
+  readonly ongoingStatuses?: readonly string[];
 }
 
 export interface OnOrAfterBoundary {
@@ -582,6 +585,7 @@ function clinicalOf(clause: ClauseOf<'event'>): { clinical?: ClinicalAims } {
       ? { with: { ...(w.role !== undefined ? { role: w.role } : {}), ...codeAims(w.valueSets) } }
       : {}),
     ...(by ? { by } : {}),
+    ...(clause.ongoingStatuses ? { ongoingStatuses: [...clause.ongoingStatuses] } : {}),
   };
   return Object.keys(aims).length > 0 ? { clinical: aims } : {};
 }

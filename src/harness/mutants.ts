@@ -41,6 +41,7 @@ export type MutationOperator =
   | 'drop-value'
   | 'drop-with'
   | 'by-overlap'
+  | 'drop-ongoing-statuses'
   | 'most-recent-date-any'
   | 'drop-if-any-missing';
 
@@ -309,6 +310,11 @@ const DROP_FILTER = {
     delete copy.with;
     return copy;
   },
+  ongoingStatuses: (x: ClauseOf<'event'>): ClauseOf<'event'> => {
+    const copy = { ...x };
+    delete copy.ongoingStatuses;
+    return copy;
+  },
   ifAnyMissing: (t: ReadingTest): ReadingTest => {
     const copy = { ...t };
     delete copy.ifAnyMissing;
@@ -318,8 +324,9 @@ const DROP_FILTER = {
 
 /**
  * The clinical filters of an event forgotten (a cancelled encounter or a refuted diagnosis
- * counted), the do-not-perform flag read the wrong way round, and a span matched by overlap where
- * the clause asks for its start, its end or the whole span in the window.
+ * counted), the do-not-perform flag read the wrong way round, every condition without abatement
+ * taken as still going, and a span matched by overlap where the clause asks for its start, its end
+ * or the whole span in the window.
  */
 function eventFilterMutations(c: ClauseOf<'event'>): Mutation<ClauseOf<'event'>>[] {
   const out: Mutation<ClauseOf<'event'>>[] = [];
@@ -361,6 +368,14 @@ function eventFilterMutations(c: ClauseOf<'event'>): Mutation<ClauseOf<'event'>>
       suffix: '',
       description: `with ${c.with.role ?? 'any code'} not checked`,
       mutate: DROP_FILTER.with,
+    });
+  // Every condition without abatement taken as still going, whatever its clinicalStatus.
+  if (c.ongoingStatuses !== undefined)
+    out.push({
+      operator: 'drop-ongoing-statuses',
+      suffix: '',
+      description: `ongoingStatuses ${[...c.ongoingStatuses].join(', ')} not checked: every condition without abatement still going`,
+      mutate: DROP_FILTER.ongoingStatuses,
     });
   // Only where the pack chose how spans meet the window: a claim-era clause keeps its mutants.
   const by = c.by;

@@ -76,6 +76,10 @@ export const PROBLEM_CODES = {
   },
   'pack/cyclic-definition': { exit: 2, meaning: 'a shared definition refers to itself' },
   'pack/unknown-value-set': { exit: 2, meaning: 'a clause names a value set the pack lacks' },
+  'pack/unknown-clinical-status': {
+    exit: 2,
+    meaning: 'ongoingStatuses names a status that is not a clinical status of a condition',
+  },
   'pack/unknown-clause': { exit: 2, meaning: 'onOrAfter names a clause id the measure lacks' },
   'pack/empty-period': { exit: 2, meaning: 'an enrollment period ends before it starts' },
   'pack/duplicate-measure': { exit: 2, meaning: 'a measure id is defined twice in a pack' },

@@ -158,6 +158,11 @@ function eventFilters(e: Spec<'event'>): string {
       : []),
     ...(e.with ? [`with ${describeWith(e.with)} on the same record`] : []),
     ...(e.by !== undefined && e.by !== 'start' ? [describeBy(e.by)] : []),
+    ...(e.ongoingStatuses
+      ? [
+          `without abatement still going only when ${e.ongoingStatuses.join(' or ')} (else its end is unknown)`,
+        ]
+      : []),
   ];
   return parts.map((p) => `, ${p}`).join('');
 }

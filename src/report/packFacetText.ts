@@ -118,6 +118,11 @@ const SET_TEXT = {
   statuses: { phrase: (l) => `statuses counted by ${l}`, none: 'any status' },
   intents: { phrase: (l) => `order intents counted by ${l}`, none: 'any intent' },
   categories: { phrase: (l) => `categories counted by ${l}`, none: 'any category' },
+  ongoingStatuses: {
+    phrase: (l) =>
+      `clinical statuses under which a condition without abatement is still going in ${l}`,
+    none: 'any status or none',
+  },
 } satisfies { readonly [N in SetFacetName]: SetText };
 
 interface KeyedText<V> {

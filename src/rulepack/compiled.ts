@@ -129,6 +129,11 @@ export type CompiledClause =
       readonly minDistinctDates: number;
       readonly modifiers?: ReadonlySet<string>;
       readonly onOrAfter?: OnOrAfter;
+      /**
+       * The clinical statuses under which a condition without abatement is still going; with
+       * another status or none, its end is unknown. Undefined: every such condition is still going.
+       */
+      readonly ongoingStatuses?: ReadonlySet<string>;
     } & RecordFilters & {
         /** How a record's span meets the window; undefined means `start`. */
         readonly by?: ByMode;

@@ -127,6 +127,19 @@ export type RecordKindName = (typeof RECORD_KINDS)[number];
 /** The record kinds an event searches when it does not say (conditions and orders only on request). */
 export const DEFAULT_RECORDS: readonly RecordKindName[] = ['claims', 'observations', 'dispensings'];
 
+/**
+ * The clinical statuses of a FHIR Condition (http://hl7.org/fhir/R4/valueset-condition-clinical.html),
+ * the statuses `ongoingStatuses` may name.
+ */
+export const CONDITION_CLINICAL_STATUSES = [
+  'active',
+  'recurrence',
+  'relapse',
+  'inactive',
+  'remission',
+  'resolved',
+] as const;
+
 /** How a record's span (start..end, or open-ended) meets a clause's window. */
 export const BY_MODES = ['start', 'end', 'overlap', 'within'] as const;
 export type ByMode = (typeof BY_MODES)[number];
@@ -216,7 +229,14 @@ export const eventSchema = z
       .enum(BY_MODES)
       .optional()
       .describe(
-        "How the record's span meets the window: start (default) in it, end in it, overlap, or within. Conditions without abatement are open-ended.",
+        "How the record's span meets the window: start (default) in it, end in it, overlap, or within. Conditions without abatement are open-ended (see ongoingStatuses).",
+      ),
+    ongoingStatuses: z
+      .array(recordStatusSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Conditions only: the clinical statuses (active, recurrence, relapse, inactive, remission, resolved) under which a condition without abatement is still going. Without abatement and with another status or none, its end is unknown: it never overlaps, ends in or lies within a window (its start is read as usual). Omitted: every condition without abatement is still going.',
       ),
     window: windowSchema,
     settings: z
@@ -265,6 +285,8 @@ export const eventSchema = z
       needs('categories', ['observations', 'conditions'], 'observations and conditions');
     if (e.doNotPerform !== undefined)
       needs('doNotPerform', ['claims', 'orders'], 'claims and orders');
+    if (e.ongoingStatuses !== undefined)
+      needs('ongoingStatuses', ['conditions'], 'conditions only');
     if (e.statuses !== undefined)
       needs(
         'statuses',

@@ -67,6 +67,7 @@ describe('docs/authoring.md examples', () => {
       'ifAnyMissing:',
       'valueIn:',
       'claimResults:',
+      'ongoingStatuses:',
     ]) {
       expect(text, kind).toContain(kind);
     }

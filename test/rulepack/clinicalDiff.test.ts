@@ -48,6 +48,27 @@ describe('pack diff of event options', () => {
     );
   });
 
+  it('ongoingStatuses added, or given another status, is a semantic change in words', () => {
+    const CONDITION = `
+event:
+  valueSets: [Diabetes]
+  records: [conditions]
+  by: overlap
+  window: { from: MY-01-01, to: MY-12-31 }`;
+    const added = diff(CONDITION, `${CONDITION}\n  ongoingStatuses: [active, relapse]`);
+    expect(added.equal).toBe(false);
+    expect(semantic(added)).toEqual([
+      'TST numerator clinical statuses under which a condition without abatement is still going in n: any status or none became active, relapse',
+    ]);
+    const changed = diff(
+      `${CONDITION}\n  ongoingStatuses: [active, relapse]`,
+      `${CONDITION}\n  ongoingStatuses: [relapse, active, recurrence]`,
+    );
+    expect(semantic(changed)).toEqual([
+      'TST numerator clinical statuses under which a condition without abatement is still going in n: added recurrence',
+    ]);
+  });
+
   it('the same statuses in another order, and by: start written out, are no change', () => {
     const d = diff(
       `${EVENT}

@@ -35,7 +35,7 @@ export const event: ClauseEvaluator<'event'> = {
     if (clause.records.has('dispensings') && (clause.valueSets.length > 0 || clause.drugs))
       candidates.push(...dispensingsOf(member, clause.valueSets, clause.drugs));
     if (clause.records.has('conditions') && clause.valueSets.length > 0)
-      candidates.push(...conditionsWithCodes(member, clause.valueSets));
+      candidates.push(...conditionsWithCodes(member, clause.valueSets, clause.ongoingStatuses));
     if (clause.records.has('orders') && clause.valueSets.length > 0)
       candidates.push(...ordersWithCodes(member, clause.valueSets));
 

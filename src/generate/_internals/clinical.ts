@@ -12,6 +12,7 @@ import type {
   ReadingBoundary,
   SpanMode,
 } from '../boundaries.ts';
+import { CONDITION_CLINICAL_STATUSES } from '../../rulepack/schema.ts';
 import type { Bundle, ConditionDraft, OrderDraft } from './bundle.ts';
 import { EMPTY } from './bundle.ts';
 import type { ClaimDraft } from './claims.ts';
@@ -557,10 +558,28 @@ function ownCode(b: MeasureBoundaries, e: EventBoundary): Arbitrary<Code> | unde
 }
 
 /**
+ * The clinical status of a condition for a clause with `ongoingStatuses` (and no status filter):
+ * none first (where shrinking goes), mostly one under which a condition without abatement is still
+ * going, often another clinical status (its end is then unknown). Not a filter: every side is the
+ * same.
+ */
+function ongoingStatusSides(ongoing: readonly string[]): Arbitrary<Sided<string | undefined>> {
+  const other = pick(CONDITION_CLINICAL_STATUSES.filter((s) => !ongoing.includes(s)));
+  const status = fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant<string | undefined>(undefined), weight: 2 },
+    ...(ongoing.length > 0 ? [{ arbitrary: fc.constantFrom(...ongoing), weight: 4 }] : []),
+    ...(other ? [{ arbitrary: other, weight: 3 }] : []),
+  );
+  return sided(status, status, status);
+}
+
+/**
  * One or two conditions aimed at `e`: its code (or one just outside), an onset at the window's
  * edges, open-ended or abated just inside or outside an edge, a clinical status in or out of the
- * clause's list, a verification status, categories and a second code for `with`. Undefined when
- * the clause reads no conditions or has no codes.
+ * clause's list (or, for `ongoingStatuses`, one under which it is still going, another or none), a
+ * verification status, categories and a second code for `with`. Undefined when the clause reads
+ * no conditions or has no codes.
  */
 export function aimedConditions(
   b: MeasureBoundaries,
@@ -587,7 +606,10 @@ export function aimedConditions(
           weight: 2,
         },
       ),
-      clinicalStatus: listedSides(a?.statuses, STATUSES),
+      clinicalStatus:
+        a?.ongoingStatuses !== undefined && a.statuses === undefined
+          ? ongoingStatusSides(a.ongoingStatuses)
+          : listedSides(a?.statuses, STATUSES),
       verificationStatus: listed(undefined, VERIFICATION),
       category: categorySides(a),
       extras: recordExtras(e, ['status', 'category', 'with']),

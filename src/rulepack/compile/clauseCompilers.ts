@@ -9,7 +9,7 @@ import type {
   ReadingTest,
   ValueTest,
 } from '../compiled.ts';
-import { DEFAULT_RECORDS } from '../schema.ts';
+import { CONDITION_CLINICAL_STATUSES, DEFAULT_RECORDS } from '../schema.ts';
 import type { ClauseKind, ClauseSpec } from '../schema.ts';
 import type { ValueSet } from '../valueSet.ts';
 import { below, dateOf, report, valueSetsNamed, windowOf } from './compileContext.ts';
@@ -109,7 +109,9 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
     const withSets =
       e.with && valueSetsNamed(site, ['event', 'with', 'valueSets'], e.with.valueSets);
     const after = links.anchor(below(site, 'event', 'onOrAfter'), e.onOrAfter);
-    if (!valueSets || !valueIn || (e.with && !withSets) || !after.ok) return undefined;
+    const ongoingKnown = clinicalStatusesKnown(site, e.ongoingStatuses);
+    if (!valueSets || !valueIn || (e.with && !withSets) || !after.ok || !ongoingKnown)
+      return undefined;
     const value: ValueTest | undefined =
       e.value === undefined
         ? undefined
@@ -137,6 +139,7 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
           }
         : {}),
       ...(e.by ? { by: e.by } : {}),
+      ...(e.ongoingStatuses ? { ongoingStatuses: new Set(e.ongoingStatuses) } : {}),
       window: windowOf(site.cx, e.window),
       ...(e.settings ? { settings: new Set(e.settings) } : {}),
       ...(e.excludeSettings ? { excludeSettings: new Set(e.excludeSettings) } : {}),
@@ -256,6 +259,24 @@ export const CLAUSE_COMPILERS: { readonly [K in ClauseKind]: ClauseCompiler<K> }
     };
   },
 };
+
+/**
+ * Whether every status `ongoingStatuses` names is a clinical status of a Condition (a misspelt one
+ * would quietly give every condition without abatement an unknown end); reports each that is not.
+ */
+function clinicalStatusesKnown(site: ClauseSite, statuses: readonly string[] | undefined): boolean {
+  let ok = true;
+  for (const [i, status] of (statuses ?? []).entries()) {
+    if ((CONDITION_CLINICAL_STATUSES as readonly string[]).includes(status)) continue;
+    ok = false;
+    report(site, ['event', 'ongoingStatuses', i], {
+      code: 'pack/unknown-clinical-status',
+      message: `"${status}" is not a clinical status of a condition`,
+      hint: suggest(status, CONDITION_CLINICAL_STATUSES, 'the clinical statuses are'),
+    });
+  }
+  return ok;
+}
 
 function allCompiled(clauses: (CompiledClause | undefined)[]): clauses is CompiledClause[] {
   return clauses.every((c) => c !== undefined);

@@ -361,7 +361,8 @@ export type SetFacetName =
   | 'recordKinds'
   | 'statuses'
   | 'intents'
-  | 'categories';
+  | 'categories'
+  | 'ongoingStatuses';
 
 /** Facets that are maps, compared entry by entry. */
 export interface KeyedFacetValues {

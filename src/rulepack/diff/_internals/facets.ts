@@ -286,6 +286,7 @@ export const CLAUSE_FACETS = {
             },
       ),
       scalarFacet('event', 'by', (e: Spec<'event'>) => e.by ?? 'start'),
+      setFacet('event', 'ongoingStatuses', (e) => e.ongoingStatuses),
     ],
     others: true,
   },
