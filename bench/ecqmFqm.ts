@@ -24,7 +24,9 @@ import { exportFhir } from '../src/adapters/fhir/index.ts';
 import type { FhirBundle } from '../src/adapters/fhir/index.ts';
 import { evaluateMeasure } from '../src/engine/evaluate.ts';
 import { memberArbitrary } from '../src/generate/index.ts';
+import { acceptsDifference, readAcceptList } from '../src/harness/acceptList.ts';
 import { compareOutcomes } from '../src/harness/compare.ts';
+import { decidingFor } from '../src/harness/finding.ts';
 import { formatProblem } from '../src/model/problem.ts';
 import type { Member } from '../src/model/member.ts';
 import type { Outcome } from '../src/model/outcome.ts';
@@ -113,18 +115,36 @@ async function runFqm(w: Workload): Promise<Outcome[]> {
   return out;
 }
 
+const accepted = readAcceptList(resolve(ROOT, 'docs/ecqm-fqm-accepted.yaml'), [pack]);
+if (!accepted.ok) throw new Error(accepted.problems.map(formatProblem).join('\n'));
+
 // Agreement, once (the two engines are compared on members where they agree or not alike; a
-// disagreement is a finding of `check`, documented in docs/conformance.md, not a bench failure).
-const agreement = new Map<string, number>();
+// disagreement is a finding of `check`, documented in docs/conformance.md, not a bench failure),
+// and how many of the disagreements an entry of docs/ecqm-fqm-accepted.yaml accepts.
+const agreement = new Map<string, { same: number; differ: number; accepted: number }>();
 for (const w of workloads) {
   progress(`${w.request.measure}: agreement check...`);
-  const ours = runReference(w);
   const theirs = await runFqm(w);
-  const same = ours.filter((o, i) => {
+  const counts = { same: 0, differ: 0, accepted: 0 };
+  w.members.forEach((m, i) => {
+    const evaluation = evaluateMeasure(w.measure, w.request, m);
     const t = theirs[i];
-    return t !== undefined && compareOutcomes(o, t) === undefined;
-  }).length;
-  agreement.set(w.request.measure, same);
+    const difference = t && compareOutcomes(evaluation.outcome, t);
+    if (t !== undefined && difference === undefined) {
+      counts.same += 1;
+      return;
+    }
+    counts.differ += 1;
+    const deciding = difference ? decidingFor(evaluation, difference) : [];
+    if (
+      difference &&
+      accepted.value.some((e) =>
+        acceptsDifference(e, w.request.measure, undefined, difference, deciding),
+      )
+    )
+      counts.accepted += 1;
+  });
+  agreement.set(w.request.measure, counts);
 }
 
 const timings = new Map<string, { reference: number[]; fqm: number[] }>(
@@ -166,7 +186,8 @@ const rows = MEASURES.map((id) => {
     int(theirs.median),
     `${int(theirs.min)}-${int(theirs.max)}`,
     `${(ref.median / theirs.median).toFixed(0)}x`,
-    `${int(agreement.get(id) ?? 0)}/${int(MEMBERS)}`,
+    `${int(agreement.get(id)?.same ?? 0)}/${int(MEMBERS)}`,
+    `${int(agreement.get(id)?.accepted ?? 0)}/${int(agreement.get(id)?.differ ?? 0)}`,
   ];
 });
 
@@ -187,6 +208,7 @@ const out = [
       'min-max',
       'ratio',
       'same outcome',
+      'differences accepted',
     ],
     rows,
   ),
