@@ -247,6 +247,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         productLine: undefined,
         message: `the implementation failed on the minimal member of the accepted difference at ${entry.file}:${String(entry.line)}`,
       };
+    } else if (typeof shown === 'object') {
+      stopped ??= { ...shown, productLine: undefined, afterMs: control.elapsedMs() };
+      break;
     } else (shown ? acceptsShownByMember : staleAccepts).push(entry);
   }
   const failed = aborted !== undefined || results.some((r) => r.failedCases > 0);
@@ -278,15 +281,24 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   };
 }
 
+/** The request for one product line of a measure (none for a measure without product lines). */
+function requestFor(measure: CompiledMeasure, productLine: ProductLine | undefined): Request {
+  return {
+    measure: measure.id,
+    year: measure.year,
+    ...(productLine !== undefined ? { productLine } : {}),
+  };
+}
+
 /**
  * Whether an accept entry's minimal member still shows its difference, on some product line the
  * entry covers among those checked (false when the entry has no member); 'failed' when the
- * implementation could not answer for it or the run was stopped.
+ * implementation could not answer for it; the stop when the run was stopped (a signal, idle).
  */
 async function shownByMember(
   options: CheckOptions,
   entry: AcceptEntry,
-): Promise<boolean | 'failed'> {
+): Promise<boolean | 'failed' | { reason: StopReason; message: string }> {
   if (entry.member === undefined) return false;
   // No time budget here: the run it belongs to has completed.
   const control = new RunControl({
@@ -295,14 +307,9 @@ async function shownByMember(
   });
   try {
     for (const productLine of options.productLines.filter((l) => appliesToLine(entry, l))) {
-      const request: Request = {
-        measure: options.measure.id,
-        year: options.measure.year,
-        ...(productLine !== undefined ? { productLine } : {}),
-      };
       const judge = new Judge(
         options.measure,
-        request,
+        requestFor(options.measure, productLine),
         options.implementation,
         productLine,
         control,
@@ -315,7 +322,7 @@ async function shownByMember(
     }
     return false;
   } catch (e) {
-    if (e instanceof RunStopped) return 'failed';
+    if (e instanceof RunStopped) return { reason: e.reason, message: control.message };
     throw e;
   } finally {
     control.dispose();
@@ -330,11 +337,7 @@ async function checkProductLine(
   const started = performance.now();
   const { measure, implementation } = options;
   const seed = lineSeed(options.seed, productLine);
-  const request: Request = {
-    measure: measure.id,
-    year: measure.year,
-    ...(productLine !== undefined ? { productLine } : {}),
-  };
+  const request = requestFor(measure, productLine);
   const neighbours = neighboursFor(options.neighbours, measure, productLine);
   const { arbitrary, targeting } = targetedArbitrary(
     memberArbitrary(measure, { productLine, mode: options.generator }),
